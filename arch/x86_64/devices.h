@@ -1,0 +1,27 @@
+/* devices.h: the legacy PC devices: COM1, the 8259 PICs with the 8254 timer,
+ * the PS/2 keyboard, and the ways to leave the machine. */
+#ifndef ARCH_DEVICES_H
+#define ARCH_DEVICES_H
+
+#include "abi/types.h"
+
+void serial_init(void);
+void serial_putc(char c);
+
+/* Remaps the PICs to vectors 32-47, unmasks the timer and keyboard, and
+ * programs the PIT to interrupt hz times a second. */
+void timer_init(unsigned hz);
+/* Acknowledges IRQ line irq (0-15) at the PIC. */
+void pic_eoi(int irq);
+
+/* Reads one pending key from the PS/2 controller: returns its ASCII
+ * character, or -1 when the byte was not a key press we translate. */
+int keyboard_read(void);
+
+/* isa-debug-exit: QEMU exits with status (code << 1) | 1. Returns only when
+ * the device is absent. */
+void machine_debug_exit(uint8_t code);
+/* ACPI/emulator power-off; returns only if nothing listened. */
+void machine_poweroff(void);
+
+#endif

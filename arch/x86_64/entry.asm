@@ -1,0 +1,155 @@
+; entry.asm: every way into and out of the kernel. Exceptions, IRQs and the
+; syscall instruction all save a struct regs (x86.h) on the kernel stack and
+; call C; C never returns here. Leaving goes through regs_return, by iretq
+; or, for a frame saved by syscall, by the cheaper sysretq.
+;
+; Invariant: the kernel has one stack, [KERNEL_STACK_TOP - 4096,
+; KERNEL_STACK_TOP). Nothing in the kernel survives a return to user mode,
+; so every entry from user mode starts with an empty stack.
+
+KERNEL_STACK_TOP equ 0x80000
+INT_SYSCALL      equ 256
+SEG_UDATA        equ 0x1B
+SEG_UCODE        equ 0x23
+
+extern trap_entry
+extern syscall_entry_c
+
+section .text
+bits 64
+
+%macro PUSH_GPRS 0
+    push r15
+    push r14
+    push r13
+    push r12
+    push r11
+    push r10
+    push r9
+    push r8
+    push rbp
+    push rdi
+    push rsi
+    push rdx
+    push rcx
+    push rbx
+    push rax
+%endmacro
+
+%macro POP_GPRS 0
+    pop rax
+    pop rbx
+    pop rcx
+    pop rdx
+    pop rsi
+    pop rdi
+    pop rbp
+    pop r8
+    pop r9
+    pop r10
+    pop r11
+    pop r12
+    pop r13
+    pop r14
+    pop r15
+%endmacro
+
+; Vectors where the CPU pushes no error code get a zero so that every
+; frame has the same shape.
+%macro VECTOR_NOERR 1
+vector%1:
+    push 0
+    push %1
+    jmp trap_common
+%endmacro
+%macro VECTOR_ERR 1
+vector%1:
+    push %1
+    jmp trap_common
+%endmacro
+
+%assign i 0
+%rep 48
+%if i == 8 || (i >= 10 && i <= 14) || i == 17 || i == 21 || i == 29 || i == 30
+    VECTOR_ERR i
+%else
+    VECTOR_NOERR i
+%endif
+%assign i i+1
+%endrep
+
+trap_common:
+    PUSH_GPRS
+    cld
+    mov rdi, rsp
+    ; rbp = 0 ends the backtrace at the trap frame when we came from user
+    ; mode; from kernel mode keep the interrupted chain.
+    test qword [rsp + 18 * 8], 3
+    jz .from_kernel
+    xor rbp, rbp
+.from_kernel:
+    call trap_entry
+.unreachable:
+    hlt
+    jmp .unreachable
+
+; The syscall instruction left the user %rip in %rcx and %rflags in %r11,
+; and masked IF (SFMASK). Build the same frame an interrupt would.
+global syscall_entry
+syscall_entry:
+    mov [rel syscall_user_rsp], rsp
+    mov rsp, KERNEL_STACK_TOP
+    push SEG_UDATA
+    push qword [rel syscall_user_rsp]
+    push r11
+    push SEG_UCODE
+    push rcx
+    push 0
+    push INT_SYSCALL
+    PUSH_GPRS
+    cld
+    mov rdi, rsp
+    xor rbp, rbp
+    call syscall_entry_c
+    jmp trap_common.unreachable
+
+; void regs_return(const struct regs* r): load r and leave the kernel.
+; A syscall frame goes back with sysretq (%rcx = rip, %r11 = rflags, as the
+; syscall ABI allows); anything else with iretq.
+global regs_return
+regs_return:
+    mov rsp, rdi
+    cmp qword [rsp + 15 * 8], INT_SYSCALL
+    je .sysret
+    POP_GPRS
+    add rsp, 16                     ; intno, err
+    iretq
+.sysret:
+    POP_GPRS
+    mov rcx, [rsp + 2 * 8]          ; rip
+    mov r11, [rsp + 4 * 8]          ; rflags
+    mov rsp, [rsp + 5 * 8]          ; user rsp
+    o64 sysret
+
+; void idle_halt(void): run on an empty kernel stack with interrupts on
+; until an interrupt arrives; its handler never returns here.
+global idle_halt
+idle_halt:
+    mov rsp, KERNEL_STACK_TOP
+    xor rbp, rbp
+    sti
+.again:
+    hlt
+    jmp .again
+
+section .rodata
+global trap_vectors
+trap_vectors:
+%assign i 0
+%rep 48
+    dq vector %+ i
+%assign i i+1
+%endrep
+
+section .bss
+syscall_user_rsp: resq 1

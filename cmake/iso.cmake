@@ -1,0 +1,48 @@
+# iso.cmake: stages kernel.elf and every user program under isodir/boot and
+# makes build/weensyos.iso with grub-mkrescue: one hybrid image that boots by
+# BIOS and UEFI, from CD or from a disk/USB stick.
+find_program(GRUB_MKRESCUE grub-mkrescue REQUIRED)
+find_program(XORRISO xorriso REQUIRED)
+
+get_property(programs GLOBAL PROPERTY WEENSY_PROGRAMS)
+set(iso_dir "${CMAKE_BINARY_DIR}/isodir")
+set(iso "${CMAKE_BINARY_DIR}/weensyos.iso")
+
+# grub.cfg: one module2 line per program, one menu entry per scenario.
+set(MODULE_LINES "    module2 /boot/kernel.elf kernel.sym")
+foreach(p ${programs})
+  string(APPEND MODULE_LINES "\n    module2 /boot/${p} ${p}")
+endforeach()
+set(scen_def "${PROJECT_SOURCE_DIR}/kernel/scenarios.def")
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${scen_def}")
+file(STRINGS "${scen_def}" scen_lines REGEX "^SCENARIO\\(")
+set(SCENARIO_ENTRIES "")
+set(WEENSY_SCENARIOS "")
+foreach(line ${scen_lines})
+  string(REGEX MATCH "^SCENARIO\\(([a-z]+), '(.)'" _ "${line}")
+  set(name ${CMAKE_MATCH_1})
+  list(APPEND WEENSY_SCENARIOS ${name})
+  string(APPEND SCENARIO_ENTRIES
+    "menuentry \"WeensyOS: ${name} (key ${CMAKE_MATCH_2})\" {\n    weensyos \"run=${name}\"\n}\n")
+endforeach()
+set(GRUB_TIMEOUT ${WEENSY_GRUB_TIMEOUT})
+configure_file("${PROJECT_SOURCE_DIR}/iso/grub.cfg.in"
+               "${CMAKE_BINARY_DIR}/grub.cfg" @ONLY)
+
+set(program_files "")
+foreach(p ${programs})
+  list(APPEND program_files "$<TARGET_FILE:${p}>")
+endforeach()
+
+add_custom_command(OUTPUT "${iso}"
+  COMMAND ${CMAKE_COMMAND} -E rm -rf "${iso_dir}"
+  COMMAND ${CMAKE_COMMAND} -E make_directory "${iso_dir}/boot/grub"
+  COMMAND ${CMAKE_COMMAND} -E copy "$<TARGET_FILE:kernel.elf>" "${iso_dir}/boot/kernel.elf"
+  COMMAND ${CMAKE_COMMAND} -E copy ${program_files} "${iso_dir}/boot/"
+  COMMAND ${CMAKE_COMMAND} -E copy "${CMAKE_BINARY_DIR}/grub.cfg" "${iso_dir}/boot/grub/grub.cfg"
+  COMMAND sh -c "\"$0\" -o \"$1\" \"$2\" > \"$3\" 2>&1 || { cat \"$3\" >&2; exit 1; }"
+          "${GRUB_MKRESCUE}" "${iso}" "${iso_dir}" "${CMAKE_BINARY_DIR}/grub-mkrescue.log"
+  DEPENDS kernel.elf ${programs} "${CMAKE_BINARY_DIR}/grub.cfg"
+  COMMENT "Making weensyos.iso"
+  VERBATIM)
+add_custom_target(iso ALL DEPENDS "${iso}")

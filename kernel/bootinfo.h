@@ -1,0 +1,59 @@
+/* bootinfo.h: what the kernel keeps of the Multiboot2 boot information.
+ * bootinfo_init copies everything it needs out of GRUB's structures, and
+ * every module out of the managed 2 MiB, before any page is handed out. */
+#ifndef KERNEL_BOOTINFO_H
+#define KERNEL_BOOTINFO_H
+
+#include "abi/types.h"
+
+#define BOOT_MAX_MMAP    64
+#define BOOT_MAX_MODULES 24
+#define BOOT_NAME_MAX    32
+#define BOOT_CMDLINE_MAX 256
+
+#define MMAP_AVAILABLE 1
+
+struct boot_mmap_entry {
+    uint64_t base;
+    uint64_t length;
+    uint32_t type; /* 1 available, 3 ACPI, 4 NVS, 5 bad, else reserved */
+};
+
+struct boot_module {
+    char name[BOOT_NAME_MAX];
+    const uint8_t* data; /* kernel pointer to the copy, outside managed RAM */
+    size_t size;
+};
+
+struct boot_framebuffer {
+    uint64_t addr; /* physical */
+    uint32_t pitch, width, height;
+    uint8_t bpp;
+    uint8_t type; /* 0 indexed, 1 RGB, 2 EGA text */
+};
+
+struct bootinfo {
+    char cmdline[BOOT_CMDLINE_MAX];
+    char loader[BOOT_NAME_MAX];
+    struct boot_mmap_entry mmap[BOOT_MAX_MMAP];
+    int nmmap;
+    struct boot_module modules[BOOT_MAX_MODULES];
+    int nmodules;
+    bool has_framebuffer;
+    struct boot_framebuffer fb;
+};
+
+extern struct bootinfo bootinfo;
+
+/* Parses the Multiboot2 information at physical address mbi_pa into
+ * `bootinfo`, copying modules above the managed memory. Returns false, after
+ * logging why, when the information is unusable. */
+bool bootinfo_init(uint64_t mbi_pa);
+/* Logs the memory map, the modules and the display. */
+void bootinfo_log(void);
+/* The module called name, or NULL. */
+const struct boot_module* bootinfo_module(const char* name);
+/* True when all of [pa, pa + len) is available RAM per the memory map. */
+bool bootinfo_is_ram(uint64_t pa, uint64_t len);
+
+#endif

@@ -1,0 +1,27 @@
+/* config.h: what the command line asked for (SPEC section 10). Written once
+ * by cmdline_parse at boot; read everywhere after. */
+#ifndef KERNEL_CONFIG_H
+#define KERNEL_CONFIG_H
+
+#include "abi/types.h"
+
+#define RUN_NAME_MAX 32
+#define BOOT_WORD_MAX 64
+
+struct kconfig {
+    bool test;                 /* leave QEMU through isa-debug-exit */
+    char run[RUN_NAME_MAX];    /* scenario or module to start */
+    bool kalloc_scattered;     /* kalloc=scatter */
+    uint64_t kfail_nth;        /* kfail=N: the Nth kalloc fails */
+    uint64_t kfail_from;       /* kfailfrom=N: every kalloc from the Nth */
+    bool kcrash;               /* kcrash: fault in the kernel on purpose */
+    bool screendump_on_exit;   /* dumpscreen: log the screen at the end */
+};
+
+extern struct kconfig kconfig;
+
+/* Parses a Multiboot2 command line into kconfig, logging unknown and
+ * malformed words. */
+void cmdline_parse(const char* cmdline);
+
+#endif

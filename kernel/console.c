@@ -1,0 +1,106 @@
+/* console.c: owns the console cell grid at CONSOLE_ADDR. Under BIOS that is
+ * the VGA text buffer itself; user programs write to it too (it is user
+ * read/write in every address space). */
+#include "kernel/console.h"
+
+#include "arch/x86_64/x86.h"
+#include "kernel/log.h"
+#include "lib/format.h"
+
+static volatile uint16_t* const cells = (volatile uint16_t*) CONSOLE_ADDR;
+
+/* Turns the VGA blink bit into a background-intensity bit, so that reverse
+ * video of bright colours shows as a bright background, not blinking. */
+static void vga_disable_blink(void) {
+    (void) inb(0x3DA);
+    outb(0x3C0, 0x30);
+    uint8_t mode = inb(0x3C1);
+    outb(0x3C0, mode & ~0x08);
+    outb(0x3C0, 0x20); /* re-enable the display */
+}
+
+/* Hides the hardware cursor: the viewer redraws the whole screen. */
+static void vga_hide_cursor(void) {
+    outb(0x3D4, 0x0A);
+    outb(0x3D5, 0x20);
+}
+
+void console_init(void) {
+    vga_disable_blink();
+    vga_hide_cursor();
+    console_clear();
+}
+
+void console_clear(void) {
+    for (int i = 0; i < CONSOLE_ROWS * CONSOLE_COLUMNS; ++i) {
+        cells[i] = (COLOR_GRAY << 8) | ' ';
+    }
+}
+
+void console_putcell(int pos, uint16_t cell) {
+    if (pos >= 0 && pos < CONSOLE_ROWS * CONSOLE_COLUMNS) {
+        cells[pos] = cell;
+    }
+}
+
+uint16_t console_getcell(int pos) {
+    return cells[pos];
+}
+
+struct cursor {
+    int pos;
+    int color;
+};
+
+static void console_sink(void* ctx, char c) {
+    struct cursor* cur = ctx;
+    if (c == '\n') {
+        cur->pos = (cur->pos / CONSOLE_COLUMNS + 1) * CONSOLE_COLUMNS;
+        return;
+    }
+    console_putcell(cur->pos, (uint16_t) ((cur->color << 8) | (uint8_t) c));
+    ++cur->pos;
+}
+
+int console_vprintf(int pos, int color, const char* fmt, va_list ap) {
+    struct cursor cur = {pos, color};
+    vformat(console_sink, &cur, fmt, ap);
+    return cur.pos;
+}
+
+int console_printf(int pos, int color, const char* fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    pos = console_vprintf(pos, color, fmt, ap);
+    va_end(ap);
+    return pos;
+}
+
+void console_message(int row, int color, const char* fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int end = console_vprintf(CPOS(row, 0), color, fmt, ap);
+    va_end(ap);
+    for (; end < CPOS(row + 1, 0); ++end) {
+        console_putcell(end, (COLOR_GRAY << 8) | ' ');
+    }
+}
+
+void console_dump_to_log(void) {
+    log_printf("SCREEN BEGIN\n");
+    for (int r = 0; r < CONSOLE_ROWS; ++r) {
+        char text[CONSOLE_COLUMNS + 1];
+        for (int c = 0; c < CONSOLE_COLUMNS; ++c) {
+            char ch = (char) (cells[CPOS(r, c)] & 0xFF);
+            text[c] = (ch >= 32 && ch < 127) ? ch : ' ';
+        }
+        text[CONSOLE_COLUMNS] = '\0';
+        log_printf("S|%s|\n", text);
+        log_printf("A|");
+        for (int c = 0; c < CONSOLE_COLUMNS; ++c) {
+            log_printf("%02x", cells[CPOS(r, c)] >> 8);
+        }
+        log_printf("|\n");
+    }
+    log_printf("SCREEN END\n");
+}

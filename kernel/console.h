@@ -1,0 +1,39 @@
+/* console.h: the 80x25 cell grid at CONSOLE_ADDR, as the kernel draws on
+ * it. A cell is (attribute << 8) | character, as in VGA text mode. */
+#ifndef KERNEL_CONSOLE_H
+#define KERNEL_CONSOLE_H
+
+#include "abi/memlayout.h"
+#include "abi/types.h"
+
+#define CPOS(row, col) ((row) * CONSOLE_COLUMNS + (col))
+
+/* Colours (VGA attribute nibbles). */
+#define COLOR_GRAY     0x07
+#define COLOR_WHITE    0x0F
+#define COLOR_RED      0x0C
+#define COLOR_MAGENTA  0x0D
+#define COLOR_ERROR    0x4F /* white on red */
+
+/* Rows at the bottom that carry messages (SPEC section 9). */
+#define ROW_PTERROR 23
+#define ROW_MESSAGE 24
+
+void console_init(void);
+void console_clear(void);
+/* Prints at cell position pos with attribute color; returns the position
+ * after the last character. Output past the screen's end is dropped. */
+int console_printf(int pos, int color, const char* fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int console_vprintf(int pos, int color, const char* fmt, va_list ap);
+/* Replaces a whole row with a message (padded with blanks). */
+void console_message(int row, int color, const char* fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void console_putcell(int pos, uint16_t cell);
+uint16_t console_getcell(int pos);
+/* Writes the screen to the log between SCREEN BEGIN/END markers, one row
+ * of characters per line then one row of attributes in hex, so tools can
+ * rebuild it. */
+void console_dump_to_log(void);
+
+#endif

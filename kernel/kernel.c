@@ -1,0 +1,99 @@
+/* kernel.c: kernel_start, the order in which the machine is brought up,
+ * and the system-wide endings (all exited, power off). */
+#include "kernel/kernel.h"
+
+#include "abi/syscall.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/devices.h"
+#include "kernel/bootinfo.h"
+#include "kernel/config.h"
+#include "kernel/console.h"
+#include "kernel/ksyms.h"
+#include "kernel/log.h"
+#include "kernel/memviewer.h"
+#include "kernel/panic.h"
+#include "kernel/scenario.h"
+#include "mm/physpages.h"
+#include "mm/vm.h"
+#include "proc/proc.h"
+
+#define DEFAULT_SCENARIO "allocators"
+
+extern char kernel_image_start[], kernel_image_end[];
+
+void kernel_all_exited(void) {
+    log_printf("all processes have exited\n");
+    bool clean = scenario_check_no_leak();
+    memviewer_draw();
+    if (kconfig.screendump_on_exit) {
+        console_dump_to_log();
+    }
+    if (kconfig.test && clean) {
+        log_printf("test: PASS\n");
+        machine_debug_exit(0x10);
+    }
+}
+
+_Noreturn void kernel_poweroff(void) {
+    log_printf("poweroff: key 'q'\n");
+    machine_poweroff();
+    console_message(ROW_MESSAGE, COLOR_WHITE,
+                    "It is now safe to turn off the computer.");
+    log_printf("poweroff: no emulator power device; halted\n");
+    cli();
+    for (;;) {
+        __asm__ volatile("hlt");
+    }
+}
+
+/* kcrash: a deliberate kernel fault, to prove that panics name the faulting
+ * functions. noinline keeps both frames in the backtrace. */
+__attribute__((noinline)) static void touch_bad_address(void) {
+    *(volatile uint64_t*) 8 = 0x6b637261736821; /* page 0 is never mapped */
+}
+__attribute__((noinline)) static void selftest_kernel_fault(void) {
+    log_printf("kcrash: faulting in the kernel on purpose\n");
+    touch_bad_address();
+    __asm__ volatile("" ::: "memory");
+}
+
+static void start_first_scenario(void) {
+    const char* name = kconfig.run[0] ? kconfig.run : DEFAULT_SCENARIO;
+    if (!scenario_start(name)) {
+        console_message(ROW_MESSAGE, COLOR_RED, "cannot run '%s' (see log)",
+                        name);
+        if (kconfig.test) {
+            log_printf("run: '%s' did not start\n", name);
+            system_fail();
+        }
+    }
+}
+
+_Noreturn void kernel_start(uint64_t mbi_pa) {
+    serial_init();
+    log_printf("\nWeensyOS: kernel image [0x%lx, 0x%lx)\n",
+               (uintptr_t) kernel_image_start, (uintptr_t) kernel_image_end);
+    cpu_init();
+    console_init();
+    if (!bootinfo_init(mbi_pa)) {
+        panic("unusable Multiboot2 information");
+    }
+    bootinfo_log();
+    cmdline_parse(bootinfo.cmdline);
+    ksyms_init();
+    physpages_init();
+    kalloc_set_order(kconfig.kalloc_scattered ? KALLOC_SCATTERED
+                                              : KALLOC_LOWEST_FIRST);
+    vm_init();
+    if (kconfig.kcrash) {
+        selftest_kernel_fault();
+    }
+    proc_init();
+    proc_set_all_exited_hook(kernel_all_exited);
+    scenario_init();
+    kalloc_set_failures(kconfig.kfail_nth, kconfig.kfail_from);
+    start_first_scenario();
+    timer_init(HZ);
+    memviewer_draw();
+    schedule();
+}

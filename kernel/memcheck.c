@@ -1,0 +1,112 @@
+/* memcheck.c: checks the kernel's page bookkeeping against the page
+ * tables themselves. For every physical page it counts who really refers to
+ * it, then compares with physpages[]:
+ * - no user mapping of page 0, a reserved, kernel or free page;
+ * - the low megabyte of every space maps exactly what the kernel maps;
+ * - a user page's refcount equals its number of mappings (0: leaked);
+ * - a page-table page is used exactly once, by the process that owns it. */
+#include "kernel/memviewer.h"
+
+#include "lib/string.h"
+#include "mm/direct.h"
+#include "mm/physpages.h"
+#include "mm/vm.h"
+#include "proc/proc.h"
+
+static int errors;
+
+static void fail(struct pagefacts* f, uint64_t pa, const char* what,
+                 int pid) {
+    if (errors++ == 0) {
+        memviewer_error("%s 0x%lx (pid %d)", what, pa, pid);
+    }
+    if (pa < MEMSIZE_PHYSICAL) {
+        f[pa / PAGESIZE].error = true;
+    }
+}
+
+static void note_table(struct pagefacts* f, uint64_t pa, int pid) {
+    const struct physpage* pp = physpage_of(pa);
+    if (!pp || pp->kind != PAGE_PAGETABLE || pp->pid != pid) {
+        fail(f, pa, "page-table page not owned by its process:", pid);
+        return;
+    }
+    ++f[pa / PAGESIZE].tables;
+    f[pa / PAGESIZE].pid = (uint8_t) pid;
+}
+
+static void check_low_mapping(struct pagefacts* f, const struct vmiter* it,
+                              int pid) {
+    struct vmiter k = vmiter_at(vm_kernel_pagetable(), vmiter_va(it));
+    if (vmiter_pa(it) != vmiter_pa(&k) || vmiter_perm(it) != vmiter_perm(&k)) {
+        fail(f, vmiter_va(it), "kernel mapping differs at va", pid);
+    }
+}
+
+static void check_user_mapping(struct pagefacts* f, const struct vmiter* it,
+                               int pid) {
+    uint64_t pa = vmiter_pa(it);
+    const struct physpage* pp = physpage_of(pa);
+    if (!vmiter_user(it)) {
+        fail(f, vmiter_va(it), "kernel-only mapping in user space at va", pid);
+    } else if (!pp || pa == 0 || pp->kind != PAGE_USER) {
+        fail(f, pa, pp && pp->kind == PAGE_FREE ? "user mapping of free page"
+                                                : "user mapping of non-user page",
+             pid);
+    } else {
+        ++f[pa / PAGESIZE].mappings;
+        f[pa / PAGESIZE].pid = (uint8_t) pid;
+    }
+}
+
+static void walk_process(struct pagefacts* f, const struct proc* p) {
+    note_table(f, kva2pa(p->pt), p->pid);
+    for (struct ptiter it = ptiter_at(p->pt); !ptiter_done(&it);
+         ptiter_next(&it)) {
+        note_table(f, ptiter_pa(&it), p->pid);
+    }
+    if (p->pt->entry[256] != vm_kernel_pagetable()->entry[256]) {
+        fail(f, kva2pa(p->pt), "direct map missing in page table", p->pid);
+    }
+    for (struct vmiter it = vmiter_at(p->pt, 0);
+         vmiter_va(&it) < MEMSIZE_VIRTUAL; vmiter_next(&it)) {
+        if (vmiter_va(&it) < PROC_START_ADDR) {
+            check_low_mapping(f, &it, p->pid);
+        } else if (vmiter_present(&it)) {
+            check_user_mapping(f, &it, p->pid);
+        }
+    }
+}
+
+static void check_counts(struct pagefacts* f) {
+    for (size_t pn = 0; pn < NPAGES_PHYSICAL; ++pn) {
+        const struct physpage* pp = &physpages[pn];
+        uint64_t pa = pn * PAGESIZE;
+        if (pp->kind == PAGE_USER) {
+            if (f[pn].mappings == 0) {
+                fail(f, pa, "leaked user page", pp->pid);
+            } else if (pp->refcount != f[pn].mappings) {
+                fail(f, pa, "refcount differs from mappings for page",
+                     pp->pid);
+            }
+        } else if (pp->kind == PAGE_PAGETABLE) {
+            if (f[pn].tables == 0) {
+                fail(f, pa, "leaked page-table page", pp->pid);
+            } else if (f[pn].tables != 1 || pp->refcount != 1) {
+                fail(f, pa, "page-table page shared", pp->pid);
+            }
+        }
+    }
+}
+
+int memcheck(struct pagefacts facts[NPAGES_PHYSICAL]) {
+    errors = 0;
+    memset(facts, 0, sizeof(struct pagefacts) * NPAGES_PHYSICAL);
+    for (int i = 1; i < NPROC; ++i) {
+        if (procs[i].state != P_FREE) {
+            walk_process(facts, &procs[i]);
+        }
+    }
+    check_counts(facts);
+    return errors;
+}

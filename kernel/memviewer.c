@@ -1,0 +1,176 @@
+/* memviewer.c: draws the physical map (rows 0-8) and one process's virtual
+ * map (rows 10-22) from the facts memcheck gathers, so every frame is also
+ * a check of the kernel's bookkeeping. Reads process state; changes none. */
+#include "kernel/memviewer.h"
+
+#include "abi/syscall.h"
+#include "kernel/config.h"
+#include "kernel/console.h"
+#include "kernel/log.h"
+#include "kernel/panic.h"
+#include "lib/format.h"
+#include "lib/string.h"
+#include "mm/physpages.h"
+#include "proc/proc.h"
+
+#define ROW_PHYS_TITLE 0
+#define ROW_PHYS       1
+#define ROW_VIRT_TITLE 10
+#define ROW_VIRT       11
+#define COL_LABEL      3
+#define COL_MAP        12
+#define PAGES_PER_ROW  64
+#define VIEW_TICKS     (HZ / 2) /* the virtual view moves every 0.5 s */
+
+#define CELL(ch, attr) ((uint16_t) (((attr) << 8) | (uint8_t) (ch)))
+
+static struct pagefacts facts[NPAGES_PHYSICAL];
+static int view_pid;
+static uint64_t view_since;
+static char last_error[96];
+
+void memviewer_error(const char* fmt, ...) {
+    char msg[80];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    console_message(ROW_PTERROR, COLOR_ERROR, "PAGE TABLE ERROR: %s", msg);
+    if (strcmp(msg, last_error) != 0) {
+        log_printf("PAGE TABLE ERROR: %s\n", msg);
+        memcpy(last_error, msg, sizeof(msg));
+    }
+    if (kconfig.test) {
+        system_fail();
+    }
+}
+
+static char pid_symbol(int pid) {
+    return pid < 10 ? (char) ('0' + pid) : (char) ('A' + pid - 10);
+}
+
+static int pid_color(int pid) {
+    static const uint8_t colors[] = {0x0C, 0x0A, 0x09, 0x0E, 0x0F};
+    return colors[(pid - 1) % 5];
+}
+
+/* The cell for physical page pa, as both maps show it. */
+static uint16_t page_cell(uint64_t pa) {
+    if (pa >= MEMSIZE_PHYSICAL) {
+        return CELL('?', COLOR_GRAY);
+    }
+    const struct physpage* pp = physpage_of(pa);
+    const struct pagefacts* f = &facts[pa / PAGESIZE];
+    switch (pp->kind) {
+    case PAGE_RESERVED:
+        return CELL(pa == CONSOLE_ADDR ? 'C' : 'R', COLOR_GRAY);
+    case PAGE_KERNEL:
+        return CELL('K', COLOR_MAGENTA);
+    case PAGE_FREE:
+        return f->error ? CELL('*', COLOR_ERROR) : CELL('.', COLOR_GRAY);
+    case PAGE_PAGETABLE:
+        if (f->tables == 0) {
+            return CELL('L', COLOR_ERROR);
+        }
+        return CELL(pid_symbol(pp->pid), 0x40 | pid_color(pp->pid));
+    case PAGE_USER:
+        if (f->mappings == 0) {
+            return CELL('L', COLOR_ERROR);
+        }
+        if (f->error) {
+            return CELL('*', COLOR_ERROR);
+        }
+        if (f->mappings > 1) {
+            return CELL('S', COLOR_WHITE);
+        }
+        return CELL(pid_symbol(f->pid), pid_color(f->pid));
+    }
+    return CELL('?', COLOR_ERROR);
+}
+
+/* Swaps foreground and background: user-accessible pages. */
+static uint16_t reverse(uint16_t cell) {
+    uint8_t a = cell >> 8;
+    return CELL(cell & 0xFF, ((a & 0x0F) << 4) | (a >> 4));
+}
+
+static void draw_physical(void) {
+    console_printf(CPOS(ROW_PHYS_TITLE, 32), COLOR_WHITE, "PHYSICAL MEMORY");
+    for (size_t pn = 0; pn < NPAGES_PHYSICAL; ++pn) {
+        int row = ROW_PHYS + pn / PAGES_PER_ROW;
+        if (pn % PAGES_PER_ROW == 0) {
+            console_printf(CPOS(row, COL_LABEL), COLOR_WHITE, "0x%06lX",
+                           pn * PAGESIZE);
+        }
+        console_putcell(CPOS(row, COL_MAP + pn % PAGES_PER_ROW),
+                        page_cell(pn * PAGESIZE));
+    }
+}
+
+static void clear_rows(int from, int to) {
+    for (int pos = CPOS(from, 0); pos < CPOS(to, 0); ++pos) {
+        console_putcell(pos, CELL(' ', COLOR_GRAY));
+    }
+}
+
+static void draw_virtual(const struct proc* p) {
+    console_printf(CPOS(ROW_VIRT_TITLE, 26), COLOR_WHITE,
+                   "VIRTUAL ADDRESS SPACE FOR %-2d   ", p->pid);
+    for (struct vmiter it = vmiter_at(p->pt, 0);
+         vmiter_va(&it) < MEMSIZE_VIRTUAL; vmiter_next(&it)) {
+        size_t vn = vmiter_va(&it) / PAGESIZE;
+        int row = ROW_VIRT + vn / PAGES_PER_ROW;
+        if (vn % PAGES_PER_ROW == 0) {
+            console_printf(CPOS(row, COL_LABEL), COLOR_WHITE, "0x%06lX",
+                           vmiter_va(&it));
+        }
+        uint16_t cell = CELL(' ', COLOR_GRAY);
+        if (vmiter_present(&it)) {
+            cell = page_cell(vmiter_pa(&it));
+            if (vmiter_user(&it)) {
+                cell = reverse(cell);
+            }
+        }
+        console_putcell(CPOS(row, COL_MAP + vn % PAGES_PER_ROW), cell);
+    }
+}
+
+/* The live process to show: the current one until VIEW_TICKS pass, then
+ * the next live one after it. 0 when none is left. */
+static int pick_view(void) {
+    bool due = ticks - view_since >= VIEW_TICKS;
+    if (!due && view_pid && procs[view_pid].state != P_FREE) {
+        return view_pid;
+    }
+    for (int i = 1; i <= NPROC; ++i) {
+        int pid = (view_pid + i) % NPROC;
+        if (pid && procs[pid].state != P_FREE) {
+            view_since = ticks;
+            return pid;
+        }
+    }
+    return 0;
+}
+
+void memviewer_draw(void) {
+    memcheck(facts);
+    draw_physical();
+    view_pid = pick_view();
+    if (view_pid) {
+        draw_virtual(&procs[view_pid]);
+    } else {
+        clear_rows(ROW_VIRT_TITLE, ROW_VIRT + NPAGES_VIRTUAL / PAGES_PER_ROW);
+        console_printf(CPOS(ROW_VIRT_TITLE, 26), COLOR_WHITE,
+                       "[All processes have exited]");
+    }
+}
+
+void memviewer_tick(void) {
+    memviewer_draw();
+}
+
+void memviewer_reset(void) {
+    view_pid = 0;
+    view_since = ticks;
+    last_error[0] = '\0';
+}

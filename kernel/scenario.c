@@ -1,0 +1,104 @@
+/* scenario.c: the scenario table and soft reboots. */
+#include "kernel/scenario.h"
+
+#include "kernel/bootinfo.h"
+#include "kernel/console.h"
+#include "kernel/log.h"
+#include "kernel/memviewer.h"
+#include "lib/string.h"
+#include "mm/physpages.h"
+#include "proc/proc.h"
+
+struct scenario {
+    const char* name;
+    char key;
+    const char* programs;
+};
+
+static const struct scenario scenarios[] = {
+#define SCENARIO(name, key, programs) {#name, key, programs},
+#include "kernel/scenarios.def"
+#undef SCENARIO
+};
+#define NSCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
+
+static size_t boot_free_pages;
+
+void scenario_init(void) {
+    boot_free_pages = physpages_free_count();
+    log_printf("mm: %zu free pages of %lu at start\n", boot_free_pages,
+               NPAGES_PHYSICAL);
+}
+
+static bool spawn_named(int pid, const char* name) {
+    const struct boot_module* m = bootinfo_module(name);
+    if (!m) {
+        log_printf("run: no module named '%s'\n", name);
+        return false;
+    }
+    return proc_spawn(pid, m) == 0;
+}
+
+static bool start_programs(const char* list) {
+    int pid = 1;
+    bool ok = true;
+    for (const char* p = list; *p;) {
+        char name[BOOT_NAME_MAX];
+        size_t n = 0;
+        while (p[n] && p[n] != ' ') {
+            ++n;
+        }
+        if (n > 0 && n < sizeof(name)) {
+            memcpy(name, p, n);
+            name[n] = '\0';
+            ok &= spawn_named(pid++, name);
+        }
+        p += n;
+        while (*p == ' ') {
+            ++p;
+        }
+    }
+    return ok;
+}
+
+bool scenario_start(const char* name) {
+    for (size_t i = 0; i < NSCENARIOS; ++i) {
+        if (strcmp(scenarios[i].name, name) == 0) {
+            log_printf("run: scenario '%s'\n", name);
+            return start_programs(scenarios[i].programs);
+        }
+    }
+    log_printf("run: module '%s'\n", name);
+    return spawn_named(1, name);
+}
+
+const char* scenario_for_key(int key) {
+    for (size_t i = 0; i < NSCENARIOS; ++i) {
+        if (scenarios[i].key == key) {
+            return scenarios[i].name;
+        }
+    }
+    return NULL;
+}
+
+bool scenario_check_no_leak(void) {
+    size_t now = physpages_free_count();
+    if (now != boot_free_pages) {
+        memviewer_error("leak: %zu free pages, %zu at boot", now,
+                        boot_free_pages);
+        return false;
+    }
+    log_printf("mm: all %zu pages back, no leak\n", now);
+    return true;
+}
+
+void scenario_soft_reboot(const char* name) {
+    log_printf("reboot: ending every process\n");
+    proc_end_all();
+    scenario_check_no_leak();
+    console_clear();
+    memviewer_reset();
+    if (name) {
+        scenario_start(name);
+    }
+}

@@ -1,0 +1,85 @@
+/* trap.c: what the kernel does with each exception and interrupt. A fault
+ * in user mode ends that process alone; a fault in kernel mode is a panic.
+ * Like every kernel entry, trap_entry never returns: it ends by running a
+ * process or idling. */
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/devices.h"
+#include "kernel/console.h"
+#include "kernel/kernel.h"
+#include "kernel/log.h"
+#include "kernel/memviewer.h"
+#include "kernel/panic.h"
+#include "kernel/scenario.h"
+#include "lib/format.h"
+#include "proc/proc.h"
+
+static void user_fault(struct proc* p, const struct regs* r) {
+    char msg[CONSOLE_COLUMNS];
+    if (r->intno == INT_PAGEFAULT) {
+        snprintf(msg, sizeof(msg), "PAGE FAULT on 0x%lx (pid %d, %s %s, "
+                 "rip=0x%lx)!", rcr2(), p->pid,
+                 (r->err & PFERR_WRITE) ? "write" : "read",
+                 (r->err & PFERR_PRESENT) ? "protection problem"
+                                          : "missing page",
+                 r->rip);
+    } else {
+        snprintf(msg, sizeof(msg), "%s (pid %d, rip=0x%lx)!",
+                 cpu_exception_name(r->intno), p->pid, r->rip);
+    }
+    log_printf("%s\n", msg);
+    console_message(ROW_MESSAGE, COLOR_RED, "%s", msg);
+    log_printf("fault: pid %d ended\n", p->pid);
+    proc_end(p);
+}
+
+static void handle_key(int key) {
+    const char* scenario = scenario_for_key(key);
+    if (scenario) {
+        log_printf("key '%c': soft reboot into '%s'\n", key, scenario);
+        scenario_soft_reboot(scenario);
+    } else if (key == 'q') {
+        kernel_poweroff();
+    } else if (key == 'x') {
+        log_printf("key 'x': ending every process\n");
+        scenario_soft_reboot(NULL);
+        kernel_all_exited();
+    } else if (key == 'd') {
+        console_dump_to_log();
+    }
+}
+
+_Noreturn void trap_entry(struct regs* r) {
+    bool from_user = (r->cs & 3) == 3;
+    if (from_user) {
+        current->regs = *r;
+    }
+    switch (r->intno) {
+    case INT_TIMER:
+        pic_eoi(0);
+        sched_tick();
+        memviewer_tick();
+        schedule();
+    case INT_KEYBOARD: {
+        int key = keyboard_read();
+        pic_eoi(1);
+        if (key > 0) {
+            handle_key(key);
+        }
+        break;
+    }
+    case INT_SPURIOUS7:
+    case INT_SPURIOUS15:
+        break;
+    default:
+        if (!from_user) {
+            panic_trap(r);
+        }
+        user_fault(current, r);
+        schedule();
+    }
+    /* Interrupts that change nothing resume whoever was interrupted. */
+    if (from_user && current && current->state == P_RUNNABLE) {
+        proc_run(current);
+    }
+    schedule();
+}

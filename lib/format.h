@@ -1,0 +1,22 @@
+/* format.h: printf-style formatting into any character sink. The kernel
+ * log, the kernel console and the user console all format through this. */
+#ifndef LIB_FORMAT_H
+#define LIB_FORMAT_H
+
+#include "abi/types.h"
+
+/* A sink receives one character at a time; ctx is the caller's state. */
+typedef void (*format_sink)(void* ctx, char c);
+
+/* Formats fmt with ap into sink. Understands %d %i %u %x %X %p %s %c %%,
+ * the flags '-' and '0', a width, a precision (also as '*') and the length
+ * modifiers l, ll, z. Returns the number of characters produced. */
+int vformat(format_sink sink, void* ctx, const char* fmt, va_list ap);
+
+/* snprintf: always NUL-terminates when size > 0; returns the length the
+ * full output would have had. */
+int snprintf(char* buf, size_t size, const char* fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int vsnprintf(char* buf, size_t size, const char* fmt, va_list ap);
+
+#endif

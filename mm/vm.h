@@ -1,0 +1,26 @@
+/* vm.h: address spaces. The kernel's own page table, and per-process page
+ * tables that share the kernel's mappings. */
+#ifndef MM_VM_H
+#define MM_VM_H
+
+#include "mm/vmiter.h"
+
+/* Builds the kernel page table (see the map in vm.c) and loads it. */
+void vm_init(void);
+pagetable* vm_kernel_pagetable(void);
+
+/* A new address space for process pid: kernel mappings only. Returns NULL
+ * (having freed everything it took) when memory runs out. */
+pagetable* vm_space_new(int pid);
+/* Frees every user page mapped at or above PROC_START_ADDR (one reference
+ * each), every page-table page, and the top page. pt must not be loaded. */
+void vm_space_free(pagetable* pt);
+
+/* Loads pt into %cr3 unless it is already there. */
+void vm_activate(pagetable* pt);
+
+/* True when user code may read (and, with write, write) every byte of
+ * [va, va + len) in pt. len 0 is always fine. */
+bool vm_user_access_ok(pagetable* pt, uintptr_t va, size_t len, bool write);
+
+#endif

@@ -1,0 +1,200 @@
+/* vmiter.c: the page-table iterators (see vmiter.h for the contract). */
+#include "mm/vmiter.h"
+
+#include "abi/memlayout.h"
+#include "abi/syscall.h"
+#include "kernel/panic.h"
+#include "lib/string.h"
+#include "mm/direct.h"
+#include "mm/physpages.h"
+
+/* Bytes covered by one entry at level (1 = 4 KiB ... 4 = 512 GiB). */
+static inline int entry_shift(int level) {
+    return PAGESHIFT + 9 * (level - 1);
+}
+static inline unsigned entry_index(uintptr_t va, int level) {
+    return (va >> entry_shift(level)) & 511;
+}
+static inline pagetable* entry_table(pte_t e) {
+    return pa2kva(e & PTE_PAMASK);
+}
+/* User half only: the upper half holds the kernel's shared direct map. */
+#define USER_TOP_ENTRIES 256
+
+struct vmiter vmiter_at(pagetable* pt, uintptr_t va) {
+    struct vmiter it = {.pt = pt};
+    vmiter_find(&it, va);
+    return it;
+}
+
+void vmiter_find(struct vmiter* it, uintptr_t va) {
+    pagetable* t = it->pt;
+    uint64_t perm = PTE_PWU;
+    it->va = va;
+    for (int level = 4;; --level) {
+        pte_t* e = &t->entry[entry_index(va, level)];
+        if (level == 1 || !(*e & PTE_P) || (*e & PTE_PS)) {
+            it->pte = e;
+            it->level = level;
+            it->perm = perm;
+            return;
+        }
+        perm &= *e & PTE_PWU;
+        t = entry_table(*e);
+    }
+}
+
+void vmiter_next(struct vmiter* it) {
+    uintptr_t next = ROUNDDOWN(it->va, PAGESIZE) + PAGESIZE;
+    /* Within one level-1 table the next entry is simply the next slot. */
+    if (it->level == 1 && entry_index(next, 1) != 0) {
+        it->va = next;
+        ++it->pte;
+        return;
+    }
+    vmiter_find(it, next);
+}
+
+uint64_t vmiter_pa(const struct vmiter* it) {
+    if (!vmiter_present(it)) {
+        return UINT64_MAX;
+    }
+    uint64_t mask = (1UL << entry_shift(it->level)) - 1;
+    return (*it->pte & PTE_PAMASK & ~mask) + (it->va & mask);
+}
+
+void* vmiter_kptr(const struct vmiter* it) {
+    uint64_t pa = vmiter_pa(it);
+    return pa == UINT64_MAX ? NULL : pa2kva(pa);
+}
+
+/* Intermediate tables belong to whoever owns the top-level page. */
+static pagetable* new_table(const pagetable* top) {
+    const struct physpage* pp = physpage_of(kva2pa(top));
+    if (!pp || pp->kind != PAGE_PAGETABLE) {
+        panic("page table at %p needs a new table but has no owner", top);
+    }
+    pagetable* t = kalloc(PAGE_PAGETABLE, pp->pid);
+    if (t) {
+        memset(t, 0, PAGESIZE);
+    }
+    return t;
+}
+
+static void flush_if_active(const struct vmiter* it, uintptr_t va) {
+    if (rcr3() == kva2pa(it->pt)) {
+        invlpg(va);
+    }
+}
+
+int vmiter_try_map(struct vmiter* it, uint64_t pa, uint64_t perm) {
+    uintptr_t va = ROUNDDOWN(it->va, PAGESIZE);
+    if (!(perm & PTE_P)) {
+        if (it->level > 1 && vmiter_present(it)) {
+            panic("cannot unmap 4 KiB at 0x%lx inside a large page", va);
+        }
+        if (it->level == 1 && vmiter_present(it)) {
+            *it->pte = 0;
+            flush_if_active(it, va);
+        }
+        return 0;
+    }
+    pagetable* t = it->pt;
+    for (int level = 4; level > 1; --level) {
+        pte_t* e = &t->entry[entry_index(va, level)];
+        if (*e & PTE_PS) {
+            panic("cannot map 4 KiB at 0x%lx inside a large page", va);
+        }
+        if (!(*e & PTE_P)) {
+            pagetable* n = new_table(it->pt);
+            if (!n) {
+                return E_NOMEM;
+            }
+            *e = kva2pa(n) | PTE_PWU;
+        }
+        t = entry_table(*e);
+    }
+    t->entry[entry_index(va, 1)] = (pa & PTE_PAMASK) | (perm & 0xFFF);
+    flush_if_active(it, va);
+    vmiter_find(it, it->va);
+    return 0;
+}
+
+void vmiter_map(struct vmiter* it, uint64_t pa, uint64_t perm) {
+    if (vmiter_try_map(it, pa, perm) != 0) {
+        panic("out of memory mapping 0x%lx", it->va);
+    }
+}
+
+/* ptiter: post-order over the table pages below the top page. The current
+ * page is the level-`level` table covering [va, va + its span), pointed to
+ * by *pte in its parent (a level `level + 1` table). */
+
+static bool entry_is_table(pte_t e, int level) {
+    return level > 1 && (e & PTE_P) && !(e & PTE_PS);
+}
+
+/* The level-`level` table covering va, which must exist. */
+static pagetable* table_at(pagetable* top, uintptr_t va, int level) {
+    pagetable* t = top;
+    for (int l = 4; l > level; --l) {
+        t = entry_table(t->entry[entry_index(va, l)]);
+    }
+    return t;
+}
+
+/* Makes the current page the first page, in post-order, among the subtrees
+ * of the level-`plevel` table covering va, starting at va's entry. */
+static bool first_from(struct ptiter* it, int plevel, uintptr_t va) {
+    pagetable* t = table_at(it->pt, va, plevel);
+    unsigned end = plevel == 4 ? USER_TOP_ENTRIES : 512;
+    uintptr_t span = 1UL << entry_shift(plevel);
+    uintptr_t base = ROUNDDOWN(va, span * 512);
+    for (unsigned i = entry_index(va, plevel); i < end; ++i) {
+        if (!entry_is_table(t->entry[i], plevel)) {
+            continue;
+        }
+        uintptr_t cva = base + i * span;
+        if (plevel - 1 > 1 && first_from(it, plevel - 1, cva)) {
+            return true;
+        }
+        it->va = cva;
+        it->level = plevel - 1;
+        it->pte = &t->entry[i];
+        return true;
+    }
+    return false;
+}
+
+struct ptiter ptiter_at(pagetable* pt) {
+    struct ptiter it = {.pt = pt, .level = 0};
+    first_from(&it, 4, 0);
+    return it;
+}
+
+void ptiter_next(struct ptiter* it) {
+    int plevel = it->level + 1;
+    uintptr_t span = 1UL << entry_shift(plevel);
+    uintptr_t next = it->va + span;
+    bool same_parent = ROUNDDOWN(next, span * 512) == ROUNDDOWN(it->va, span * 512);
+    if (plevel == 4) {
+        same_parent = entry_index(next, 4) < USER_TOP_ENTRIES;
+    }
+    if (same_parent && first_from(it, plevel, next)) {
+        return;
+    }
+    if (plevel == 4) {
+        it->level = 0;
+        return;
+    }
+    /* Children done: the parent table itself comes next. */
+    uintptr_t pspan = 1UL << entry_shift(plevel + 1);
+    it->va = ROUNDDOWN(it->va, pspan);
+    it->level = plevel;
+    pagetable* gp = table_at(it->pt, it->va, plevel + 1);
+    it->pte = &gp->entry[entry_index(it->va, plevel + 1)];
+}
+
+pagetable* ptiter_kptr(const struct ptiter* it) {
+    return entry_table(*it->pte);
+}

@@ -1,0 +1,83 @@
+/* vmiter.h: the two page-table iterators. All paging code goes through
+ * them; nothing outside mm/ decodes a page-table entry by hand.
+ *
+ *   vmiter: walks the virtual addresses of one address space, page by
+ *           page: what is mapped at va, with what permissions, and maps or
+ *           unmaps (allocating intermediate tables as needed).
+ *   ptiter: visits the page-table pages of the user half of an address
+ *           space, children before parents (so each can be freed as it is
+ *           visited); the top-level page is not visited.
+ *
+ * Typical use:
+ *   for (struct vmiter it = vmiter_at(pt, PROC_START_ADDR);
+ *        vmiter_va(&it) < MEMSIZE_VIRTUAL; vmiter_next(&it)) { ... } */
+#ifndef MM_VMITER_H
+#define MM_VMITER_H
+
+#include "arch/x86_64/x86.h"
+
+typedef uint64_t pte_t;
+typedef struct pagetable {
+    pte_t entry[512];
+} pagetable;
+
+struct vmiter {
+    pagetable* pt;
+    uintptr_t va;
+    pte_t* pte;    /* entry where the walk stopped (leaf or absent) */
+    int level;     /* level of that entry: 1 = 4 KiB leaf ... 4 = top */
+    uint64_t perm; /* P|W|U bits granted by every level above pte */
+};
+
+struct vmiter vmiter_at(pagetable* pt, uintptr_t va);
+void vmiter_find(struct vmiter* it, uintptr_t va);
+/* Moves to the next page (va + PAGESIZE, page-aligned). */
+void vmiter_next(struct vmiter* it);
+
+static inline uintptr_t vmiter_va(const struct vmiter* it) {
+    return it->va;
+}
+static inline bool vmiter_present(const struct vmiter* it) {
+    return (*it->pte & PTE_P) != 0;
+}
+/* Effective P|W|U permissions at va (0 when unmapped). */
+static inline uint64_t vmiter_perm(const struct vmiter* it) {
+    return vmiter_present(it) ? (it->perm & *it->pte & PTE_PWU) : 0;
+}
+static inline bool vmiter_writable(const struct vmiter* it) {
+    return (vmiter_perm(it) & (PTE_P | PTE_W)) == (PTE_P | PTE_W);
+}
+static inline bool vmiter_user(const struct vmiter* it) {
+    return (vmiter_perm(it) & (PTE_P | PTE_U)) == (PTE_P | PTE_U);
+}
+/* Physical address mapped at va, or UINT64_MAX when unmapped. */
+uint64_t vmiter_pa(const struct vmiter* it);
+/* Kernel pointer (direct map) to the byte mapped at va, or NULL. */
+void* vmiter_kptr(const struct vmiter* it);
+
+/* Maps the page at va to pa with perm (PTE_P|... ; perm 0 unmaps),
+ * allocating missing intermediate tables owned by the same owner as pt's
+ * top page. Does not touch the page that was mapped before. Returns 0, or
+ * E_NOMEM with nothing mapped when a table could not be allocated. */
+int vmiter_try_map(struct vmiter* it, uint64_t pa, uint64_t perm);
+/* vmiter_try_map that cannot fail (panics), for boot-time kernel maps. */
+void vmiter_map(struct vmiter* it, uint64_t pa, uint64_t perm);
+
+struct ptiter {
+    pagetable* pt;
+    uintptr_t va; /* lowest va covered by the current table page */
+    int level;    /* 1 (maps 4 KiB pages) to 3; 0 when done */
+    pte_t* pte;   /* the parent's entry that points to the current page */
+};
+
+struct ptiter ptiter_at(pagetable* pt);
+void ptiter_next(struct ptiter* it);
+static inline bool ptiter_done(const struct ptiter* it) {
+    return it->level == 0;
+}
+static inline uint64_t ptiter_pa(const struct ptiter* it) {
+    return *it->pte & PTE_PAMASK;
+}
+pagetable* ptiter_kptr(const struct ptiter* it);
+
+#endif

@@ -1,0 +1,36 @@
+/* sched.c: round-robin scheduling, the timer's view of time, and the only
+ * way back to user mode (proc_run). */
+#include "arch/x86_64/cpu.h"
+#include "mm/vm.h"
+#include "proc/proc.h"
+
+volatile uint64_t ticks;
+static int last_pid;
+
+_Noreturn void proc_run(struct proc* p) {
+    current = p;
+    last_pid = p->pid;
+    vm_activate(p->pt);
+    regs_return(&p->regs);
+}
+
+_Noreturn void schedule(void) {
+    for (int i = 1; i <= NPROC; ++i) {
+        int pid = (last_pid + i) % NPROC;
+        if (pid != 0 && procs[pid].state == P_RUNNABLE) {
+            proc_run(&procs[pid]);
+        }
+    }
+    /* Nothing to run: wait for the timer (or a key) to change that. */
+    current = NULL;
+    idle_halt();
+}
+
+void sched_tick(void) {
+    ++ticks;
+    for (int i = 1; i < NPROC; ++i) {
+        if (procs[i].state == P_BLOCKED && ticks >= procs[i].wake_tick) {
+            procs[i].state = P_RUNNABLE;
+        }
+    }
+}

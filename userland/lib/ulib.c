@@ -1,0 +1,82 @@
+/* ulib.c: user library: start-up, console printing, log, rand, assert. */
+#include "ulib.h"
+
+
+/* Entry: %rsp = MEMSIZE_VIRTUAL; a zero frame pointer ends backtraces. */
+__asm__(".section .text.start, \"ax\"\n"
+        ".globl _start\n"
+        "_start:\n"
+        "  xorl %ebp, %ebp\n"
+        "  call process_main\n"
+        "  movl %eax, %edi\n"
+        "  call user_exit\n");
+
+_Noreturn void user_exit(int status);
+_Noreturn void user_exit(int status) {
+    sys_exit(status);
+}
+
+struct linebuf {
+    char buf[256];
+    size_t len;
+};
+
+static void line_put(void* ctx, char c) {
+    struct linebuf* lb = ctx;
+    if (lb->len == sizeof(lb->buf)) {
+        sys_log(lb->buf, lb->len);
+        lb->len = 0;
+    }
+    lb->buf[lb->len++] = c;
+}
+
+void log_printf(const char* fmt, ...) {
+    struct linebuf lb = {.len = 0};
+    va_list ap;
+    va_start(ap, fmt);
+    vformat(line_put, &lb, fmt, ap);
+    va_end(ap);
+    sys_log(lb.buf, lb.len);
+}
+
+struct cursor {
+    int pos;
+    int color;
+};
+
+static void console_put(void* ctx, char c) {
+    struct cursor* cur = ctx;
+    volatile uint16_t* cells = (volatile uint16_t*) CONSOLE_ADDR;
+    if (c == '\n') {
+        cur->pos = (cur->pos / CONSOLE_COLUMNS + 1) * CONSOLE_COLUMNS;
+    } else if (cur->pos >= 0 && cur->pos < CONSOLE_ROWS * CONSOLE_COLUMNS) {
+        cells[cur->pos++] = (uint16_t) ((cur->color << 8) | (uint8_t) c);
+    }
+}
+
+int console_printf(int pos, int color, const char* fmt, ...) {
+    struct cursor cur = {pos, color};
+    va_list ap;
+    va_start(ap, fmt);
+    vformat(console_put, &cur, fmt, ap);
+    va_end(ap);
+    return cur.pos;
+}
+
+static unsigned long rand_state = 1;
+
+void srand(unsigned seed) {
+    rand_state = seed;
+}
+
+int rand(void) {
+    rand_state = rand_state * 6364136223846793005UL + 1442695040888963407UL;
+    return (int) ((rand_state >> 33) & RAND_MAX);
+}
+
+_Noreturn void assert_fail(const char* file, int line, const char* expr) {
+    char msg[128];
+    snprintf(msg, sizeof(msg), "%s:%d: assertion '%s' failed", file, line,
+             expr);
+    sys_panic(msg);
+}

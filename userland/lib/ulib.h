@@ -1,0 +1,95 @@
+/* ulib.h: the user library: system call wrappers (numbers from
+ * abi/syscall.h), console printing, rand, assert. */
+#ifndef USERLAND_ULIB_H
+#define USERLAND_ULIB_H
+
+#include "abi/memlayout.h"
+#include "abi/syscall.h"
+#include "abi/types.h"
+#include "lib/format.h"
+#include "lib/string.h"
+
+typedef int pid_t;
+
+/* Every program defines this; returning from it exits with its value. */
+int process_main(void);
+
+static inline int64_t syscall0(int64_t nr) {
+    int64_t r;
+    __asm__ volatile("syscall" : "=a"(r) : "a"(nr) : "rcx", "r11", "memory");
+    return r;
+}
+static inline int64_t syscall1(int64_t nr, uint64_t a0) {
+    int64_t r;
+    __asm__ volatile("syscall"
+                     : "=a"(r)
+                     : "a"(nr), "D"(a0)
+                     : "rcx", "r11", "memory");
+    return r;
+}
+static inline int64_t syscall2(int64_t nr, uint64_t a0, uint64_t a1) {
+    int64_t r;
+    __asm__ volatile("syscall"
+                     : "=a"(r)
+                     : "a"(nr), "D"(a0), "S"(a1)
+                     : "rcx", "r11", "memory");
+    return r;
+}
+
+static inline pid_t sys_getpid(void) {
+    return (pid_t) syscall0(SYS_GETPID);
+}
+static inline int sys_yield(void) {
+    return (int) syscall0(SYS_YIELD);
+}
+static inline _Noreturn void sys_panic(const char* msg) {
+    syscall1(SYS_PANIC, (uintptr_t) msg);
+    __builtin_unreachable();
+}
+static inline int sys_page_alloc(void* addr) {
+    return (int) syscall1(SYS_PAGE_ALLOC, (uintptr_t) addr);
+}
+static inline pid_t sys_fork(void) {
+    return (pid_t) syscall0(SYS_FORK);
+}
+static inline _Noreturn void sys_exit(int status) {
+    syscall1(SYS_EXIT, (uint64_t) (int64_t) status);
+    __builtin_unreachable();
+}
+static inline int sys_kill(pid_t pid) {
+    return (int) syscall1(SYS_KILL, (uint64_t) (int64_t) pid);
+}
+static inline int sys_sleep(uint64_t ticks) {
+    return (int) syscall1(SYS_SLEEP, ticks);
+}
+static inline int sys_page_free(void* addr) {
+    return (int) syscall1(SYS_PAGE_FREE, (uintptr_t) addr);
+}
+static inline int64_t sys_log(const void* buf, size_t len) {
+    return syscall2(SYS_LOG, (uintptr_t) buf, len);
+}
+static inline uint64_t sys_ticks(void) {
+    return (uint64_t) syscall0(SYS_TICKS);
+}
+
+/* Formats a line into the kernel log (through sys_log). */
+void log_printf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints on the console page at cell pos (row * 80 + column). */
+int console_printf(int pos, int color, const char* fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+#define CPOS(row, col) ((row) * CONSOLE_COLUMNS + (col))
+
+/* Pseudo-random numbers, 0 <= rand() <= RAND_MAX; each process seeds its
+ * own sequence. */
+#define RAND_MAX 0x7FFFFFFF
+int rand(void);
+void srand(unsigned seed);
+
+_Noreturn void assert_fail(const char* file, int line, const char* expr);
+#define assert(x) ((x) ? (void) 0 : assert_fail(__FILE__, __LINE__, #x))
+
+/* The first address past the program's data: the heap starts here. */
+extern uint8_t end[];
+
+#endif

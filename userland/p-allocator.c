@@ -1,0 +1,57 @@
+/* p-allocator: the handout's allocator. Grows its heap one page at a time
+ * from the end of its data towards its stack; pid N allocates N times as
+ * often as pid 1. Each new page must arrive zeroed; it is then filled with
+ * the pid, and all of it is checked again when memory runs out. */
+#include "ulib.h"
+
+/* One in ALLOC_SLOWDOWN turns, times the pid, allocates a page. */
+#define ALLOC_SLOWDOWN 100
+
+/* A multi-page read-only constant: forces a read-only segment of several
+ * pages, as in the handout. */
+static const char banner[3 * PAGESIZE] = "WeensyOS p-allocator";
+
+static int check_page(const uint8_t* page, uint8_t want) {
+    for (size_t i = 0; i < PAGESIZE; ++i) {
+        if (page[i] != want) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int process_main(void) {
+    pid_t p = sys_getpid();
+    srand(p);
+    assert(banner[0] == 'W' && banner[sizeof(banner) - 1] == 0);
+    uint8_t* heap_bottom = (uint8_t*) ROUNDUP((uintptr_t) end, PAGESIZE);
+    uint8_t* heap_top = heap_bottom;
+    uint8_t* stack_bottom = (uint8_t*) USER_STACK_PAGE;
+    int result = 0;
+
+    while (heap_top != stack_bottom) {
+        if (rand() % ALLOC_SLOWDOWN < p) {
+            result = sys_page_alloc(heap_top);
+            if (result < 0) {
+                break;
+            }
+            assert(check_page(heap_top, 0));
+            memset(heap_top, p, PAGESIZE);
+            heap_top += PAGESIZE;
+            console_printf(CPOS(9, 4 + 19 * (p - 1)), 0x07,
+                           "pid %d: %3d pages", p,
+                           (int) ((heap_top - heap_bottom) / PAGESIZE));
+        }
+        sys_yield();
+    }
+    for (uint8_t* page = heap_bottom; page < heap_top; page += PAGESIZE) {
+        assert(check_page(page, (uint8_t) p));
+    }
+    log_printf("p-allocator: pid %d stopped after %d pages, page_alloc "
+               "returned %d\n",
+               p, (int) ((heap_top - heap_bottom) / PAGESIZE), result);
+    /* Memory is full: do nothing, forever, as the handout's does. */
+    for (;;) {
+        sys_yield();
+    }
+}
