@@ -5,12 +5,14 @@ find_program(GRUB_MKRESCUE grub-mkrescue REQUIRED)
 find_program(XORRISO xorriso REQUIRED)
 
 get_property(programs GLOBAL PROPERTY WEENSY_PROGRAMS)
+get_property(extra_modules GLOBAL PROPERTY WEENSY_EXTRA_MODULES)
+get_property(extra_files GLOBAL PROPERTY WEENSY_EXTRA_MODULE_FILES)
 set(iso_dir "${CMAKE_BINARY_DIR}/isodir")
 set(iso "${CMAKE_BINARY_DIR}/weensyos.iso")
 
 # grub.cfg: one module2 line per program, one menu entry per scenario.
 set(MODULE_LINES "    module2 /boot/kernel.elf kernel.sym")
-foreach(p ${programs})
+foreach(p ${programs} ${extra_modules})
   string(APPEND MODULE_LINES "\n    module2 /boot/${p} ${p}")
 endforeach()
 set(scen_def "${PROJECT_SOURCE_DIR}/kernel/scenarios.def")
@@ -38,11 +40,11 @@ add_custom_command(OUTPUT "${iso}"
   COMMAND ${CMAKE_COMMAND} -E rm -rf "${iso_dir}"
   COMMAND ${CMAKE_COMMAND} -E make_directory "${iso_dir}/boot/grub"
   COMMAND ${CMAKE_COMMAND} -E copy "$<TARGET_FILE:kernel.elf>" "${iso_dir}/boot/kernel.elf"
-  COMMAND ${CMAKE_COMMAND} -E copy ${program_files} "${iso_dir}/boot/"
+  COMMAND ${CMAKE_COMMAND} -E copy ${program_files} ${extra_files} "${iso_dir}/boot/"
   COMMAND ${CMAKE_COMMAND} -E copy "${CMAKE_BINARY_DIR}/grub.cfg" "${iso_dir}/boot/grub/grub.cfg"
   COMMAND sh -c "\"$0\" -o \"$1\" \"$2\" > \"$3\" 2>&1 || { cat \"$3\" >&2; exit 1; }"
           "${GRUB_MKRESCUE}" "${iso}" "${iso_dir}" "${CMAKE_BINARY_DIR}/grub-mkrescue.log"
-  DEPENDS kernel.elf ${programs} "${CMAKE_BINARY_DIR}/grub.cfg"
+  DEPENDS kernel.elf ${programs} ${extra_files} "${CMAKE_BINARY_DIR}/grub.cfg"
   COMMENT "Making weensyos.iso"
   VERBATIM)
 add_custom_target(iso ALL DEPENDS "${iso}")

@@ -7,7 +7,7 @@
 #include "abi/types.h"
 
 #define BOOT_MAX_MMAP    64
-#define BOOT_MAX_MODULES 24
+#define BOOT_MAX_MODULES 48
 #define BOOT_NAME_MAX    32
 #define BOOT_CMDLINE_MAX 256
 

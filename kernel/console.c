@@ -1,13 +1,26 @@
-/* console.c: owns the console cell grid at CONSOLE_ADDR. Under BIOS that is
- * the VGA text buffer itself; user programs write to it too (it is user
- * read/write in every address space). */
+/* console.c: owns the console cell grid seen at CONSOLE_ADDR. Under VGA text
+ * mode that is the VGA text buffer itself. Under a framebuffer (UEFI) the
+ * legacy VGA window no longer holds text (QEMU's VGA in a VBE mode ignores
+ * writes to 0xB8000 and reads back 0xFF), so the grid lives in fb_cells, a
+ * RAM page in the kernel image, and console_flush hands it to
+ * kernel/fbcon.c. User programs write to the grid too: it is user read/write
+ * at CONSOLE_ADDR in every address space (console_frame says which frame). */
 #include "kernel/console.h"
 
 #include "arch/x86_64/x86.h"
+#include "kernel/fbcon.h"
 #include "kernel/log.h"
 #include "lib/format.h"
 
-static volatile uint16_t* const cells = (volatile uint16_t*) CONSOLE_ADDR;
+/* The grid under a framebuffer. A whole page, so that no other kernel data
+ * shares the frame that user programs may write. */
+static uint16_t fb_cells[PAGESIZE / sizeof(uint16_t)]
+    __attribute__((aligned(PAGESIZE)));
+
+/* Where the kernel reads and writes the grid, and whether a framebuffer
+ * shows it; both set once, by console_use_framebuffer, before vm_init. */
+static volatile uint16_t* cells = (volatile uint16_t*) CONSOLE_ADDR;
+static bool fb_active;
 
 /* Turns the VGA blink bit into a background-intensity bit, so that reverse
  * video of bright colours shows as a bright background, not blinking. */
@@ -29,6 +42,27 @@ void console_init(void) {
     vga_disable_blink();
     vga_hide_cursor();
     console_clear();
+}
+
+bool console_use_framebuffer(const struct boot_framebuffer* fb) {
+    fb_active = fbcon_init(fb);
+    if (fb_active) {
+        cells = fb_cells;
+        console_clear();
+        console_flush();
+    }
+    return fb_active;
+}
+
+uint64_t console_frame(void) {
+    /* The kernel image is identity mapped: its addresses are physical. */
+    return fb_active ? (uint64_t) (uintptr_t) fb_cells : CONSOLE_ADDR;
+}
+
+void console_flush(void) {
+    if (fb_active) {
+        fbcon_draw(cells);
+    }
 }
 
 void console_clear(void) {

@@ -19,7 +19,20 @@
 #define ROW_PTERROR 23
 #define ROW_MESSAGE 24
 
+struct boot_framebuffer;
+
 void console_init(void);
+/* Shows the grid on framebuffer fb from now on (through kernel/fbcon.c),
+ * keeping it in a RAM page (console_frame) rather than in VGA text memory.
+ * Call before vm_init. Returns false, after logging why, when fb is
+ * unusable; the grid then stays in VGA text memory at CONSOLE_ADDR. */
+bool console_use_framebuffer(const struct boot_framebuffer* fb);
+/* The physical frame that holds the grid, which address spaces should map
+ * at CONSOLE_ADDR: CONSOLE_ADDR itself under VGA text, else the RAM page. */
+uint64_t console_frame(void);
+/* Makes the screen show the grid: repaints the cells that changed since the
+ * last flush when a framebuffer is in use; nothing to do under VGA text. */
+void console_flush(void);
 void console_clear(void);
 /* Prints at cell position pos with attribute color; returns the position
  * after the last character. Output past the screen's end is dropped. */

@@ -57,6 +57,17 @@ __attribute__((noinline)) static void selftest_kernel_fault(void) {
     __asm__ volatile("" ::: "memory");
 }
 
+/* ktriple: an exception with no usable IDT resets the machine, which is
+ * how the test harness learns to tell a triple fault from other endings. */
+static void selftest_triple_fault(void) {
+    log_printf("ktriple: resetting by triple fault on purpose\n");
+    struct __attribute__((packed)) {
+        uint16_t limit;
+        uint64_t base;
+    } empty = {0, 0};
+    __asm__ volatile("lidt %0; int3" : : "m"(empty));
+}
+
 static void start_first_scenario(void) {
     const char* name = kconfig.run[0] ? kconfig.run : DEFAULT_SCENARIO;
     if (!scenario_start(name)) {
@@ -66,6 +77,19 @@ static void start_first_scenario(void) {
             log_printf("run: '%s' did not start\n", name);
             system_fail();
         }
+    }
+}
+
+/* Shows the console on GRUB's framebuffer when it gave an RGB one (UEFI, or
+ * a forced graphics mode); otherwise the console is VGA text. */
+static void display_init(void) {
+    const struct boot_framebuffer* fb = &bootinfo.fb;
+    if (bootinfo.has_framebuffer && fb->type == 1 &&
+        console_use_framebuffer(fb)) {
+        log_printf("console: framebuffer %ux%u bpp %u\n", fb->width, fb->height,
+                   fb->bpp);
+    } else {
+        log_printf("console: VGA text\n");
     }
 }
 
@@ -79,6 +103,7 @@ _Noreturn void kernel_start(uint64_t mbi_pa) {
         panic("unusable Multiboot2 information");
     }
     bootinfo_log();
+    display_init();
     cmdline_parse(bootinfo.cmdline);
     ksyms_init();
     physpages_init();
@@ -87,6 +112,9 @@ _Noreturn void kernel_start(uint64_t mbi_pa) {
     vm_init();
     if (kconfig.kcrash) {
         selftest_kernel_fault();
+    }
+    if (kconfig.ktriple) {
+        selftest_triple_fault();
     }
     proc_init();
     proc_set_all_exited_hook(kernel_all_exited);

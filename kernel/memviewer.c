@@ -163,6 +163,7 @@ void memviewer_draw(void) {
         console_printf(CPOS(ROW_VIRT_TITLE, 26), COLOR_WHITE,
                        "[All processes have exited]");
     }
+    console_flush();
 }
 
 void memviewer_tick(void) {

@@ -72,6 +72,7 @@ _Noreturn void panic(const char* fmt, ...) {
     log_printf("PANIC: %s\nbacktrace:\n", msg);
     console_message(ROW_MESSAGE, COLOR_ERROR, "PANIC: %s", msg);
     backtrace(0, read_rbp());
+    console_flush();
     system_fail();
 }
 
@@ -98,5 +99,6 @@ _Noreturn void panic_trap(const struct regs* r) {
     log_printf("backtrace:\n");
     log_frame(0, r->rip);
     backtrace(1, r->rbp);
+    console_flush();
     system_fail();
 }

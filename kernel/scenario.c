@@ -2,6 +2,7 @@
 #include "kernel/scenario.h"
 
 #include "kernel/bootinfo.h"
+#include "kernel/config.h"
 #include "kernel/console.h"
 #include "kernel/log.h"
 #include "kernel/memviewer.h"
@@ -39,9 +40,11 @@ static bool spawn_named(int pid, const char* name) {
     return proc_spawn(pid, m) == 0;
 }
 
+/* Starts each program of a space-separated list as pids 1, 2, ...;
+ * returns true if at least one started. */
 static bool start_programs(const char* list) {
     int pid = 1;
-    bool ok = true;
+    bool ok = false;
     for (const char* p = list; *p;) {
         char name[BOOT_NAME_MAX];
         size_t n = 0;
@@ -51,7 +54,10 @@ static bool start_programs(const char* list) {
         if (n > 0 && n < sizeof(name)) {
             memcpy(name, p, n);
             name[n] = '\0';
-            ok &= spawn_named(pid++, name);
+            if (spawn_named(pid, name)) {
+                ok = true;
+                ++pid;
+            }
         }
         p += n;
         while (*p == ' ') {
@@ -68,8 +74,16 @@ bool scenario_start(const char* name) {
             return start_programs(scenarios[i].programs);
         }
     }
-    log_printf("run: module '%s'\n", name);
-    return spawn_named(1, name);
+    /* Not a scenario: one module, or several separated by commas (each
+     * started in order; the run counts if any of them started). */
+    log_printf("run: modules '%s'\n", name);
+    char list[RUN_NAME_MAX];
+    size_t n = strnlen(name, sizeof(list) - 1);
+    for (size_t i = 0; i < n; ++i) {
+        list[i] = name[i] == ',' ? ' ' : name[i];
+    }
+    list[n] = '\0';
+    return start_programs(list);
 }
 
 const char* scenario_for_key(int key) {

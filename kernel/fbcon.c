@@ -1,0 +1,132 @@
+/* fbcon.c: owns the framebuffer once the framebuffer console is active.
+ * Paints console cells as 8x16 glyphs in the 16 VGA colours (foreground in
+ * the attribute's low nibble, background in the high nibble: blink is off),
+ * with the 640x400 grid centred, and keeps a shadow of what it painted so a
+ * frame repaints only the cells that changed.
+ *
+ * Pixels are assumed to be laid out as 0xRRGGBB in little-endian order
+ * (blue in the lowest byte), as OVMF's GOP and QEMU's VGA both do; the
+ * Multiboot2 colour-field positions are not kept in bootinfo. */
+#include "kernel/fbcon.h"
+
+#include "abi/memlayout.h"
+#include "kernel/log.h"
+#include "mm/direct.h"
+
+#define GRID_WIDTH  (CONSOLE_COLUMNS * FONT_WIDTH)
+#define GRID_HEIGHT (CONSOLE_ROWS * FONT_HEIGHT)
+#define NCELLS      (CONSOLE_ROWS * CONSOLE_COLUMNS)
+#define FB_TYPE_RGB 1
+
+/* The standard 16 VGA text colours as 0xRRGGBB, by attribute nibble. */
+static const uint32_t vga_palette[16] = {
+    0x000000, 0x0000AA, 0x00AA00, 0x00AAAA, 0xAA0000, 0xAA00AA,
+    0xAA5500, 0xAAAAAA, 0x555555, 0x5555FF, 0x55FF55, 0x55FFFF,
+    0xFF5555, 0xFF55FF, 0xFFFF55, 0xFFFFFF,
+};
+
+/* Geometry: written only by fbcon_init, read by the painting functions. */
+static struct {
+    volatile uint8_t* base; /* kernel address of the framebuffer */
+    volatile uint8_t* grid; /* kernel address of the grid's top-left pixel */
+    uint32_t pitch;         /* bytes per framebuffer line */
+    uint32_t width, height; /* in pixels */
+    uint32_t bytespp;       /* 3 or 4 */
+    bool active;
+} fb;
+
+/* The cells as last painted; owned by fbcon_draw. Meaningless until
+ * shadow_valid, which forces the first frame to paint every cell. */
+static uint16_t shadow[NCELLS];
+static bool shadow_valid;
+
+static inline void put_pixel(volatile uint8_t* p, uint32_t rgb) {
+    if (fb.bytespp == 4) {
+        *(volatile uint32_t*) p = rgb;
+    } else {
+        p[0] = (uint8_t) rgb;
+        p[1] = (uint8_t) (rgb >> 8);
+        p[2] = (uint8_t) (rgb >> 16);
+    }
+}
+
+/* Paints the whole framebuffer black. */
+static void blank_screen(void) {
+    volatile uint8_t* line = fb.base;
+    for (uint32_t y = 0; y < fb.height; ++y, line += fb.pitch) {
+        for (uint32_t x = 0; x < fb.width; ++x) {
+            put_pixel(line + x * fb.bytespp, 0);
+        }
+    }
+}
+
+/* Paints cell at grid position pos. Characters without a glyph (control
+ * characters, 0x7F and above) show as blanks in the cell's background. */
+static void draw_cell(int pos, uint16_t cell) {
+    uint8_t ch = (uint8_t) cell;
+    if (ch < FONT_FIRST || ch > FONT_LAST) {
+        ch = ' ';
+    }
+    const uint8_t* glyph = font8x16[ch - FONT_FIRST];
+    uint32_t fg = vga_palette[(cell >> 8) & 0xF];
+    uint32_t bg = vga_palette[(cell >> 12) & 0xF];
+    volatile uint8_t* line =
+        fb.grid + (uint64_t) (pos / CONSOLE_COLUMNS) * FONT_HEIGHT * fb.pitch +
+        (uint64_t) (pos % CONSOLE_COLUMNS) * FONT_WIDTH * fb.bytespp;
+    for (int y = 0; y < FONT_HEIGHT; ++y, line += fb.pitch) {
+        volatile uint8_t* p = line;
+        for (int x = 0; x < FONT_WIDTH; ++x, p += fb.bytespp) {
+            put_pixel(p, (glyph[y] & (0x80 >> x)) ? fg : bg);
+        }
+    }
+}
+
+/* Why framebuffer f cannot be drawn on, or NULL when it can. */
+static const char* unusable_reason(const struct boot_framebuffer* f) {
+    if (f->type != FB_TYPE_RGB) {
+        return "not an RGB framebuffer";
+    } else if (f->bpp != 24 && f->bpp != 32) {
+        return "only 24 and 32 bpp are supported";
+    } else if (f->width < GRID_WIDTH || f->height < GRID_HEIGHT) {
+        return "smaller than the 640x400 console";
+    } else if (f->pitch < f->width * (f->bpp / 8)) {
+        return "pitch shorter than a line";
+    } else if (f->addr + (uint64_t) f->pitch * f->height > DIRECT_MAP_SIZE) {
+        return "not below 4 GiB (outside the direct map)";
+    }
+    return NULL;
+}
+
+bool fbcon_init(const struct boot_framebuffer* f) {
+    const char* why = unusable_reason(f);
+    if (why) {
+        log_printf("console: framebuffer %ux%u bpp %u at 0x%lx unusable: %s\n",
+                   f->width, f->height, f->bpp, f->addr, why);
+        return false;
+    }
+    fb.base = pa2kva(f->addr);
+    fb.pitch = f->pitch;
+    fb.width = f->width;
+    fb.height = f->height;
+    fb.bytespp = f->bpp / 8;
+    fb.grid = fb.base + (uint64_t) (f->height - GRID_HEIGHT) / 2 * f->pitch +
+              (uint64_t) (f->width - GRID_WIDTH) / 2 * fb.bytespp;
+    blank_screen();
+    shadow_valid = false;
+    fb.active = true;
+    return true;
+}
+
+void fbcon_draw(const volatile uint16_t* cells) {
+    if (!fb.active) {
+        return;
+    }
+    for (int pos = 0; pos < NCELLS; ++pos) {
+        uint16_t cell = cells[pos];
+        if (!shadow_valid || cell != shadow[pos]) {
+            draw_cell(pos, cell);
+            shadow[pos] = cell;
+        }
+    }
+    shadow_valid = true;
+}

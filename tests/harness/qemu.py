@@ -1,0 +1,210 @@
+"""qemu.py: boots the WeensyOS ISO headless in QEMU and watches it.
+
+One Machine is one boot: the serial log goes to a file the test reads while
+the machine runs, a monitor socket takes keys and memory reads, and the exit
+status is classified as the kernel reported it (isa-debug-exit):
+pass (33), fail (35), poweroff (0 after 'poweroff:' in the log), reset
+(0 otherwise: with -no-reboot a triple fault ends QEMU this way), or
+timeout (QEMU killed after the bound: a hang).
+"""
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+CONSOLE_ADDR = 0xB8000
+ROWS, COLS = 25, 80
+
+
+class TestFailure(Exception):
+    pass
+
+
+class Screen:
+    """The 80x25 cells: chars[row] is a string, attrs[row] a list of ints."""
+
+    def __init__(self, raw):
+        self.chars = []
+        self.attrs = []
+        for r in range(ROWS):
+            row = raw[r * COLS * 2:(r + 1) * COLS * 2]
+            self.chars.append("".join(
+                chr(b) if 32 <= b < 127 else " " for b in row[0::2]))
+            self.attrs.append(list(row[1::2]))
+
+    def text(self):
+        return "\n".join(self.chars)
+
+    def cell(self, row, col):
+        return self.chars[row][col], self.attrs[row][col]
+
+
+class Machine:
+    def __init__(self, ctx, name, cmdline, firmware="bios", media="cdrom",
+                 timeout=60):
+        self.ctx = ctx
+        self.dir = os.path.join(ctx.build, "tests", name)
+        shutil.rmtree(self.dir, ignore_errors=True)
+        os.makedirs(self.dir)
+        self.log_path = os.path.join(self.dir, "log.txt")
+        self.sock_path = os.path.join(self.dir, "monitor.sock")
+        self.timeout = timeout
+        self.deadline = None
+        self.cmdline = cmdline
+        args = [ctx.qemu, "-m", "128M", "-display", "none",
+                "-serial", "file:" + self.log_path,
+                "-monitor", "unix:%s,server,nowait" % self.sock_path,
+                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+                "-no-reboot",
+                # QEMU option values escape commas by doubling them.
+                "-smbios", "type=11,value=weensyos:" +
+                cmdline.replace(",", ",,")]
+        if ctx.kvm:
+            args += ["-enable-kvm", "-cpu", "host"]
+        if firmware == "uefi":
+            vars_copy = os.path.join(self.dir, "OVMF_VARS.fd")
+            shutil.copy(OVMF_VARS, vars_copy)
+            args += ["-machine", "q35",
+                     "-drive", "if=pflash,format=raw,readonly=on,file=" +
+                     OVMF_CODE,
+                     "-drive", "if=pflash,format=raw,file=" + vars_copy]
+        else:
+            args += ["-machine", "pc"]
+        if media == "disk":
+            args += ["-drive", "file=%s,format=raw,if=ide,snapshot=on" %
+                     ctx.iso]
+        else:
+            args += ["-cdrom", ctx.iso]
+        self.args = args
+        self.proc = None
+        self.status = None
+
+    # -- life cycle ------------------------------------------------------
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.kill()
+
+    def start(self):
+        self.started = time.monotonic()
+        self.deadline = self.started + self.timeout
+        self.proc = subprocess.Popen(self.args, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL,
+                                     stderr=open(os.path.join(
+                                         self.dir, "qemu-stderr.txt"), "w"))
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def remaining(self):
+        return max(0.0, self.deadline - time.monotonic())
+
+    # -- the log -----------------------------------------------------------
+    def log(self):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read().decode("latin-1").replace("\r", "")
+        except FileNotFoundError:
+            return ""
+
+    def tail(self, n=40):
+        lines = self.log().splitlines()
+        return "\n".join("    | " + l for l in lines[-n:])
+
+    def fail(self, msg):
+        raise TestFailure("%s\n  command line: %s\n  last log lines:\n%s" %
+                          (msg, self.cmdline, self.tail()))
+
+    def wait_log(self, pattern, count=1, what=None):
+        """Waits until pattern (a regex) matched count times; returns the
+        matches. Fails at once if QEMU exits first, or at the deadline."""
+        rx = re.compile(pattern, re.M)
+        while True:
+            found = rx.findall(self.log())
+            if len(found) >= count:
+                return found
+            if self.proc.poll() is not None:
+                self.fail("QEMU ended (%s) before the log showed %s" %
+                          (self.outcome(), what or repr(pattern)))
+            if time.monotonic() > self.deadline:
+                self.kill()
+                self.fail("timeout (hang?) after %.0f s waiting for %s" %
+                          (self.timeout, what or repr(pattern)))
+            time.sleep(0.05)
+
+    # -- the monitor ---------------------------------------------------------
+    def monitor(self, command):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        for _ in range(100):
+            try:
+                s.connect(self.sock_path)
+                break
+            except (FileNotFoundError, ConnectionRefusedError):
+                time.sleep(0.05)
+        s.settimeout(10)
+        data = b""
+        while not data.endswith(b"(qemu) "):
+            data += s.recv(4096)
+        s.sendall(command.encode() + b"\n")
+        data = b""
+        while not data.endswith(b"(qemu) "):
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+        s.close()
+        return data.decode("latin-1")
+
+    def sendkey(self, key):
+        self.monitor("sendkey " + key)
+
+    def screen(self):
+        """Reads the console cells from guest memory with the VM paused, so
+        the screen is one consistent frame."""
+        path = os.path.join(self.dir, "screen.bin")
+        self.monitor("stop")
+        try:
+            # Quoted: the monitor would read a bare /path as a division.
+            self.monitor('pmemsave 0x%x %d "%s"' % (CONSOLE_ADDR,
+                                                  ROWS * COLS * 2, path))
+        finally:
+            self.monitor("cont")
+        with open(path, "rb") as f:
+            return Screen(f.read())
+
+    # -- the end ---------------------------------------------------------
+    def outcome(self):
+        rc = self.proc.poll()
+        if rc is None:
+            return "running"
+        if rc == 33:
+            return "pass"
+        if rc == 35:
+            return "fail"
+        if rc == 0:
+            return "poweroff" if "poweroff:" in self.log() else "reset"
+        return "exit status %d" % rc
+
+    def wait_exit(self):
+        """Waits for QEMU to end; returns the outcome ('timeout' if it had
+        to be killed)."""
+        try:
+            self.proc.wait(timeout=self.remaining())
+        except subprocess.TimeoutExpired:
+            self.kill()
+            return "timeout"
+        return self.outcome()
+
+    def expect(self, outcome):
+        got = self.wait_exit()
+        if got != outcome:
+            self.fail("expected the machine to end with '%s', got '%s'" %
+                      (outcome, got))

@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""run.py: runs one WeensyOS test by name (ctest calls this once per test),
+or lists the tests with --list.
+
+  tests/run.py --build BUILD_DIR NAME
+"""
+import argparse
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "harness"))
+sys.path.insert(0, os.path.dirname(__file__))
+
+from qemu import TestFailure  # noqa: E402
+import cases  # noqa: E402
+
+
+class Context:
+    def __init__(self, build, kvm):
+        self.build = os.path.abspath(build)
+        self.iso = os.path.join(self.build, "weensyos.iso")
+        self.qemu = os.environ.get("WEENSY_QEMU", "qemu-system-x86_64")
+        self.kvm = kvm
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--kvm", action="store_true")
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("name", nargs="?")
+    a = ap.parse_args()
+    if a.list:
+        print(";".join(cases.TESTS))
+        return 0
+    if a.name not in cases.TESTS:
+        print("no test named %r; known: %s" % (a.name, " ".join(cases.TESTS)))
+        return 2
+    ctx = Context(a.build, a.kvm)
+    t0 = time.monotonic()
+    try:
+        cases.TESTS[a.name](ctx)
+    except TestFailure as e:
+        print("FAIL %s: %s" % (a.name, e))
+        return 1
+    print("PASS %s (%.1f s)" % (a.name, time.monotonic() - t0))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

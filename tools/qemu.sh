@@ -1,0 +1,246 @@
+#!/usr/bin/env bash
+# qemu.sh: the one QEMU wrapper behind every run target (cmake/run.cmake).
+#
+#   tools/qemu.sh [options] [window|console|headless] [-- extra QEMU args]
+#
+# Modes:
+#   window     a QEMU window; falls back to console when there is no display
+#   console    the terminal, through QEMU's curses display (default when
+#              stdout is a terminal and there is no display)
+#   headless   no display at all; the serial log is the only output
+# Options:
+#   --mode MODE          same as the positional mode
+#   --firmware bios|uefi BIOS (SeaBIOS, -machine pc; the default) or UEFI
+#                        (OVMF, -machine q35); also --bios / --uefi
+#   --gdb                start paused, GDB stub on localhost:1234 (-s -S)
+#   --cmdline "WORDS"    boot straight into kernel command line WORDS (an
+#                        SMBIOS OEM string that iso/grub.cfg.in looks for)
+#   --kvm                use KVM (-enable-kvm -cpu host) if /dev/kvm is usable
+#   --disk               attach the ISO as a hard disk (like a USB stick)
+#                        instead of as a CD-ROM
+#   --build-dir DIR      the build directory (default: $WEENSY_BUILD_DIR, or
+#                        build/ next to tools/)
+#   --iso FILE           the image to boot (default: BUILD/weensyos.iso)
+#   --log FILE           where COM1 goes (default: BUILD/log.txt)
+#   --monitor PATH       a QEMU monitor on unix socket PATH (for scripts:
+#                        "sendkey d", "quit")
+#   --dry-run            print the QEMU command line and exit
+# QEMU's exit status is passed through: with the kernel command-line word
+# `test`, 33 means pass and 35 means fail (isa-debug-exit device).
+set -euo pipefail
+
+prog=$(basename "$0")
+here=$(cd "$(dirname "$0")" && pwd)
+
+die() { echo "$prog: $*" >&2; exit 2; }
+note() { echo "$prog: $*" >&2; }
+
+usage() {
+    sed -n '2,/^set -euo/p' "$0" | sed -e '/^set -euo/d' -e 's/^# \{0,1\}//'
+}
+
+mode=window
+firmware=bios
+gdb=0
+cmdline=
+have_cmdline=0
+kvm=0
+disk=0
+build_dir=${WEENSY_BUILD_DIR:-}
+iso=
+log=
+monitor=
+dry_run=0
+extra=()
+
+while (($#)); do
+    case $1 in
+    window | console | headless) mode=$1 ;;
+    --mode)
+        [[ $# -ge 2 ]] || die "--mode needs a value"
+        mode=$2
+        shift
+        ;;
+    --mode=*) mode=${1#*=} ;;
+    --firmware)
+        [[ $# -ge 2 ]] || die "--firmware needs a value"
+        firmware=$2
+        shift
+        ;;
+    --firmware=*) firmware=${1#*=} ;;
+    bios | --bios) firmware=bios ;;
+    uefi | --uefi) firmware=uefi ;;
+    --gdb) gdb=1 ;;
+    --cmdline)
+        [[ $# -ge 2 ]] || die "--cmdline needs a value"
+        cmdline=$2
+        have_cmdline=1
+        shift
+        ;;
+    --cmdline=*)
+        cmdline=${1#*=}
+        have_cmdline=1
+        ;;
+    --kvm) kvm=1 ;;
+    --no-kvm) kvm=0 ;;
+    --disk) disk=1 ;;
+    --build-dir)
+        [[ $# -ge 2 ]] || die "--build-dir needs a value"
+        build_dir=$2
+        shift
+        ;;
+    --build-dir=*) build_dir=${1#*=} ;;
+    --iso)
+        [[ $# -ge 2 ]] || die "--iso needs a value"
+        iso=$2
+        shift
+        ;;
+    --iso=*) iso=${1#*=} ;;
+    --log)
+        [[ $# -ge 2 ]] || die "--log needs a value"
+        log=$2
+        shift
+        ;;
+    --log=*) log=${1#*=} ;;
+    --monitor)
+        [[ $# -ge 2 ]] || die "--monitor needs a value"
+        monitor=$2
+        shift
+        ;;
+    --monitor=*) monitor=${1#*=} ;;
+    --dry-run) dry_run=1 ;;
+    -h | --help)
+        usage
+        exit 0
+        ;;
+    --)
+        shift
+        extra=("$@")
+        break
+        ;;
+    *) die "unknown argument '$1' (try --help)" ;;
+    esac
+    shift
+done
+
+case $mode in
+window | console | headless) ;;
+*) die "mode must be window, console or headless, not '$mode'" ;;
+esac
+case $firmware in
+bios | uefi) ;;
+*) die "firmware must be bios or uefi, not '$firmware'" ;;
+esac
+
+[[ -n $build_dir ]] || build_dir="$here/../build"
+[[ -d $build_dir ]] || die "no build directory '$build_dir' (run: cmake -B build -G Ninja && cmake --build build)"
+build_dir=$(cd "$build_dir" && pwd)
+[[ -n $iso ]] || iso="$build_dir/weensyos.iso"
+[[ -n $log ]] || log="$build_dir/log.txt"
+[[ -f $iso ]] || die "no image '$iso' (run: cmake --build build)"
+
+qemu=${QEMU:-qemu-system-x86_64}
+command -v "$qemu" >/dev/null 2>&1 || die "$qemu not found (apt-get install qemu-system-x86)"
+
+args=(-m 128M -no-reboot -nic none
+    -serial "file:$log"
+    -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+
+# Firmware and machine.
+if [[ $firmware == uefi ]]; then
+    code=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
+    vars_src=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
+    [[ -f $code ]] || die "no UEFI firmware '$code' (apt-get install ovmf)"
+    [[ -f $vars_src ]] || die "no UEFI variable store '$vars_src' (apt-get install ovmf)"
+    vars="$build_dir/$(basename "$vars_src")"
+    if [[ ! -f $vars ]]; then
+        # Copy through a temporary name so that parallel runs never see a
+        # half-written file.
+        tmp="$vars.$$.tmp"
+        cp "$vars_src" "$tmp"
+        mv -f "$tmp" "$vars"
+    fi
+    # snapshot=on: writes to the variable store go to a throw-away overlay,
+    # so several QEMUs (parallel tests) can share one copy and every boot
+    # starts from the same state.
+    args+=(-machine q35
+        -drive "if=pflash,format=raw,unit=0,readonly=on,file=$code"
+        -drive "if=pflash,format=raw,unit=1,snapshot=on,file=$vars")
+else
+    args+=(-machine pc)
+fi
+
+# The boot medium.
+if ((disk)); then
+    # snapshot=on keeps the image unmodified and unlocked for other runs.
+    args+=(-drive "file=$iso,format=raw,if=ide,snapshot=on")
+else
+    args+=(-cdrom "$iso")
+fi
+
+# Accelerator.
+if ((kvm)); then
+    if [[ -r /dev/kvm && -w /dev/kvm ]]; then
+        args+=(-enable-kvm -cpu host)
+    else
+        note "warning: /dev/kvm is missing or not accessible; using TCG"
+        args+=(-accel tcg)
+    fi
+else
+    args+=(-accel tcg)
+fi
+
+# Kernel command line: GRUB boots "weensyos:WORDS" without its menu.
+if ((have_cmdline)); then
+    [[ $cmdline != *,* ]] || die "--cmdline may not contain a comma"
+    args+=(-smbios "type=11,value=weensyos:$cmdline")
+fi
+
+if ((gdb)); then
+    args+=(-s -S)
+fi
+
+# Display.
+if [[ $mode == window && -z ${DISPLAY:-} && -z ${WAYLAND_DISPLAY:-} ]]; then
+    note "no \$DISPLAY: using the terminal (console mode)"
+    mode=console
+fi
+if [[ $mode == console && ! -t 0 ]] && ((!dry_run)); then
+    note "stdin is not a terminal: running headless (log in $log)"
+    mode=headless
+fi
+case $mode in
+window) ;;
+console) args+=(-display curses) ;;
+headless) args+=(-display none) ;;
+esac
+
+if [[ -n $monitor ]]; then
+    args+=(-monitor "unix:$monitor,server,nowait")
+elif [[ $mode == headless ]]; then
+    args+=(-monitor none)
+fi
+
+args+=("${extra[@]}")
+
+if ((dry_run)); then
+    printf '%q ' "$qemu" "${args[@]}"
+    echo
+    exit 0
+fi
+
+what="$firmware, $mode"
+((have_cmdline)) && what+=", cmdline \"$cmdline\""
+note "booting $(basename "$iso") ($what); log in $log"
+if [[ $firmware == uefi && $(uname -m) == x86_64 ]] && ((!kvm)); then
+    note "UEFI under TCG: OVMF takes about a minute to reach GRUB"
+fi
+if ((gdb)); then
+    note "QEMU is waiting for GDB on localhost:1234; in another terminal:"
+    note "    cd $build_dir && gdb -x $(cd "$here" && pwd)/gdbinit"
+fi
+if [[ $mode == console ]]; then
+    note "console: keys go to WeensyOS; 'q' powers off; Esc then 2 opens the QEMU monitor ('quit')"
+    sleep 1
+fi
+exec "$qemu" "${args[@]}"
