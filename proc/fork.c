@@ -42,6 +42,12 @@ static int copy_page(pagetable* cpt, int cpid, const struct vmiter* src) {
     return 0;
 }
 
+static int out_of_memory(const struct proc* parent, uint64_t first_kalloc) {
+    log_printf("fork: pid %d: out of memory (kallocs %lu-%lu)\n", parent->pid,
+               first_kalloc, kalloc_count());
+    return E_NOMEM;
+}
+
 int proc_fork(struct proc* parent) {
     int cpid = free_slot();
     if (cpid < 0) {
@@ -50,15 +56,13 @@ int proc_fork(struct proc* parent) {
     uint64_t first_kalloc = kalloc_count() + 1;
     pagetable* cpt = vm_space_new(cpid);
     if (!cpt) {
-        return E_NOMEM;
+        return out_of_memory(parent, first_kalloc);
     }
     for (struct vmiter it = vmiter_at(parent->pt, PROC_START_ADDR);
          vmiter_va(&it) < MEMSIZE_VIRTUAL; vmiter_next(&it)) {
         if (vmiter_user(&it) && copy_page(cpt, cpid, &it) != 0) {
             vm_space_free(cpt);
-            log_printf("fork: pid %d: out of memory (kallocs %lu-%lu)\n",
-                       parent->pid, first_kalloc, kalloc_count());
-            return E_NOMEM;
+            return out_of_memory(parent, first_kalloc);
         }
     }
     struct proc* c = &procs[cpid];

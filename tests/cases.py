@@ -325,7 +325,7 @@ def fork_four_processes(ctx):
         clean_log(m)
 
 
-FORKEXIT_CYCLES = 3000
+FORKEXIT_CYCLES = 20000
 
 
 @test
