@@ -39,6 +39,7 @@ _Noreturn void kernel_poweroff(void) {
     machine_poweroff();
     console_message(ROW_MESSAGE, COLOR_WHITE,
                     "It is now safe to turn off the computer.");
+    console_flush();
     log_printf("poweroff: no emulator power device; halted\n");
     cli();
     for (;;) {
@@ -109,7 +110,7 @@ _Noreturn void kernel_start(uint64_t mbi_pa) {
     physpages_init();
     kalloc_set_order(kconfig.kalloc_scattered ? KALLOC_SCATTERED
                                               : KALLOC_LOWEST_FIRST);
-    vm_init();
+    vm_init(console_frame());
     if (kconfig.kcrash) {
         selftest_kernel_fault();
     }

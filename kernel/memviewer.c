@@ -41,6 +41,7 @@ void memviewer_error(const char* fmt, ...) {
         memcpy(last_error, msg, sizeof(msg));
     }
     if (kconfig.test) {
+        console_flush();
         system_fail();
     }
 }
@@ -61,6 +62,9 @@ static uint16_t page_cell(uint64_t pa) {
     }
     const struct physpage* pp = physpage_of(pa);
     const struct pagefacts* f = &facts[pa / PAGESIZE];
+    if (pa == console_frame()) {
+        return CELL('C', COLOR_GRAY);
+    }
     switch (pp->kind) {
     case PAGE_RESERVED:
         return CELL(pa == CONSOLE_ADDR ? 'C' : 'R', COLOR_GRAY);

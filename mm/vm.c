@@ -42,7 +42,7 @@ static pagetable* image_kva(void* p) {
     return pa2kva((uintptr_t) p);
 }
 
-void vm_init(void) {
+void vm_init(uint64_t console_pa) {
     memset(kernel_tables, 0, sizeof(kernel_tables));
     pagetable* l4 = image_kva(&kernel_tables[0]);
     pagetable* l3 = image_kva(&kernel_tables[1]);
@@ -56,7 +56,7 @@ void vm_init(void) {
     for (uintptr_t pa = PAGESIZE; pa < MEMSIZE_PHYSICAL; pa += PAGESIZE) {
         uint64_t perm = PTE_P | PTE_W | (pa == CONSOLE_ADDR ? PTE_U : 0);
         struct vmiter it = vmiter_at(kernel_pt, pa);
-        vmiter_map(&it, pa, perm);
+        vmiter_map(&it, pa == CONSOLE_ADDR ? console_pa : pa, perm);
     }
     lcr3(kva2pa(kernel_pt));
 }

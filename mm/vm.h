@@ -5,8 +5,11 @@
 
 #include "mm/vmiter.h"
 
-/* Builds the kernel page table (see the map in vm.c) and loads it. */
-void vm_init(void);
+/* Builds the kernel page table (see the map in vm.c) and loads it.
+ * console_pa is the frame that appears at CONSOLE_ADDR: 0xB8000 itself under
+ * VGA text, a kernel RAM page when the console is a framebuffer (UEFI has
+ * no memory behind 0xB8000). */
+void vm_init(uint64_t console_pa);
 pagetable* vm_kernel_pagetable(void);
 
 /* A new address space for process pid: kernel mappings only. Returns NULL

@@ -152,9 +152,8 @@ def viewer_boot_map(ctx):
     with allocators(ctx, "viewer-boot-map") as m:
         m.wait_log(r"^spawn: pid 4 ", what="four allocators")
         m.wait_log(r"^p-allocator: pid 1 ", what="allocators filling memory")
-        s = m.screen()
-        scr.check_layout(m, s)
-        scr.check_physical_fixed(m, s)
+        m.check_screen(lambda s: (scr.check_layout(m, s),
+                                  scr.check_physical_fixed(m, s)))
         m.sendkey("x")
         m.expect("pass")
 
@@ -166,9 +165,8 @@ def viewer_isolation(ctx):
     stack at 0x2FF000; every heap at the same addresses, its own pages."""
     with allocators(ctx, "viewer-isolation") as m:
         m.wait_log(r"^spawn: pid 4 ", what="four allocators")
-        seen = scr.collect_views(m, {1, 2, 3, 4})
-        for pid, s in sorted(seen.items()):
-            scr.check_virtual(m, s, pid)
+        scr.collect_views(m, {1, 2, 3, 4},
+                          check=lambda s, pid: scr.check_virtual(m, s, pid))
         m.sendkey("x")
         m.expect("pass")
 
@@ -177,24 +175,27 @@ def exhaust(ctx, name, extra=""):
     with allocators(ctx, name, extra) as m:
         m.wait_log(r"^p-allocator: pid \d stopped after \d+ pages, page_alloc "
                    r"returned -12$", count=4, what="all four out of memory")
-        s = m.screen()
-        scr.check_layout(m, s)
-        scr.check_physical_fixed(m, s)
-        free = [i for i, (ch, _) in enumerate(scr.physical_cells(s))
-                if ch == "."]
-        if free:
-            m.fail("memory is exhausted but the map shows %d free pages, "
-                   "first at 0x%x" % (len(free), free[0] * 4096))
-        if "PAGE TABLE ERROR" in s.text() or "PANIC" in s.text():
-            m.fail("error on screen:\n" + s.text())
+
+        def full(s):
+            scr.check_layout(m, s)
+            scr.check_physical_fixed(m, s)
+            free = [i for i, (ch, _) in enumerate(scr.physical_cells(s))
+                    if ch == "."]
+            if free:
+                m.fail("memory is exhausted but the map shows %d free pages,"
+                       " first at 0x%x" % (len(free), free[0] * 4096))
+            if "PAGE TABLE ERROR" in s.text() or "PANIC" in s.text():
+                m.fail("error on screen:\n" + s.text())
+            return s
+        s = m.check_screen(full)
         # Overlap: heaps grown to the same virtual addresses, each backed by
         # its own physical pages (shown in its own digit).
-        views = scr.collect_views(m, {1, 2, 3, 4})
+        views = scr.collect_views(
+            m, {1, 2, 3, 4},
+            check=lambda s, pid: scr.check_virtual(m, s, pid))
         heaps = {pid: scr.heap_pages(v, pid) for pid, v in views.items()}
         if not heaps[3] & heaps[4]:
             m.fail("pids 3 and 4 never used the same heap addresses")
-        for pid, v in views.items():
-            scr.check_virtual(m, v, pid)
         m.sendkey("x")
         m.expect("pass")
         clean_log(m)
@@ -302,9 +303,7 @@ def fork_four_processes(ctx):
                          what="four p-fork processes checking in")
         if sorted(map(int, oks)) != [1, 2, 3, 4]:
             m.fail("p-fork pids are %s, want 1-4" % sorted(oks))
-        views = scr.collect_views(m, {1, 2, 3, 4})
-        code = None
-        for pid, v in sorted(views.items()):
+        def shared_code(v, pid):
             cells = scr.virtual_cells(v)
             text = cells[0x100000 // 4096]
             if text != ("S", scr.reverse(0x0F)):
@@ -316,6 +315,7 @@ def fork_four_processes(ctx):
                    for c in data):
                 m.fail("pid %d has non-shared pages that are not its own" %
                        pid)
+        scr.collect_views(m, {1, 2, 3, 4}, check=shared_code)
         phys = [c for c, _ in scr.physical_cells(m.screen())]
         if phys.count("S") < 2:
             m.fail("the physical map shows %d shared pages, want the code "

@@ -180,6 +180,20 @@ class Machine:
         with open(path, "rb") as f:
             return Screen(f.read())
 
+    def check_screen(self, check, tries=8, pause=0.1):
+        """Runs check(screen) on fresh screens until it passes; fails with
+        the last failure after `tries` screens. The viewer redraws every
+        tick and a screen read can land between two frames, so a check
+        holds only if it holds on a whole frame soon after."""
+        for attempt in range(tries):
+            s = self.screen()
+            try:
+                return check(s)
+            except TestFailure:
+                if attempt == tries - 1:
+                    raise
+            time.sleep(pause)
+
     # -- the end ---------------------------------------------------------
     def outcome(self):
         rc = self.proc.poll()
