@@ -160,8 +160,7 @@ static uint64_t find_arena(uint64_t len, struct range mbi) {
                 moved = true;
             }
         }
-        if (!moved && bootinfo_is_ram(pa, len) &&
-            pa + len <= DIRECT_MAP_SIZE) {
+        if (!moved && bootinfo_is_ram(pa, len) && pa + len <= DIRECT_MAP_SIZE) {
             return pa;
         }
         if (!moved) {

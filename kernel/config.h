@@ -5,18 +5,18 @@
 
 #include "abi/types.h"
 
-#define RUN_NAME_MAX 96
+#define RUN_NAME_MAX  96
 #define BOOT_WORD_MAX 128
 
 struct kconfig {
-    bool test;                 /* leave QEMU through isa-debug-exit */
-    char run[RUN_NAME_MAX];    /* scenario or module to start */
-    bool kalloc_scattered;     /* kalloc=scatter */
-    uint64_t kfail_nth;        /* kfail=N: the Nth kalloc fails */
-    uint64_t kfail_from;       /* kfailfrom=N: every kalloc from the Nth */
-    bool kcrash;               /* kcrash: fault in the kernel on purpose */
-    bool ktriple;              /* ktriple: triple-fault on purpose */
-    bool screendump_on_exit;   /* dumpscreen: log the screen at the end */
+    bool test;               /* leave QEMU through isa-debug-exit */
+    char run[RUN_NAME_MAX];  /* scenario or module to start */
+    bool kalloc_scattered;   /* kalloc=scatter */
+    uint64_t kfail_nth;      /* kfail=N: the Nth kalloc fails */
+    uint64_t kfail_from;     /* kfailfrom=N: every kalloc from the Nth */
+    bool kcrash;             /* kcrash: fault in the kernel on purpose */
+    bool ktriple;            /* ktriple: triple-fault on purpose */
+    bool screendump_on_exit; /* dumpscreen: log the screen at the end */
 };
 
 extern struct kconfig kconfig;

@@ -6,14 +6,14 @@
 #include "abi/memlayout.h"
 #include "abi/types.h"
 
-#define CPOS(row, col) ((row) * CONSOLE_COLUMNS + (col))
+#define CPOS(row, col) ((row) *CONSOLE_COLUMNS + (col))
 
 /* Colours (VGA attribute nibbles). */
-#define COLOR_GRAY     0x07
-#define COLOR_WHITE    0x0F
-#define COLOR_RED      0x0C
-#define COLOR_MAGENTA  0x0D
-#define COLOR_ERROR    0x4F /* white on red */
+#define COLOR_GRAY    0x07
+#define COLOR_WHITE   0x0F
+#define COLOR_RED     0x0C
+#define COLOR_MAGENTA 0x0D
+#define COLOR_ERROR   0x4F /* white on red */
 
 /* Rows at the bottom that carry messages (SPEC section 9). */
 #define ROW_PTERROR 23

@@ -19,7 +19,8 @@ bool ksyms_init(void) {
         return false;
     }
     const Elf64_Ehdr* eh = (const void*) m->data;
-    if (memcmp(eh->e_ident, ELFMAG, 4) != 0 || eh->e_shentsize != sizeof(Elf64_Shdr) ||
+    if (memcmp(eh->e_ident, ELFMAG, 4) != 0 ||
+        eh->e_shentsize != sizeof(Elf64_Shdr) ||
         eh->e_shoff + (uint64_t) eh->e_shnum * sizeof(Elf64_Shdr) > m->size) {
         log_printf("ksyms: kernel.sym is not a usable ELF file\n");
         return false;

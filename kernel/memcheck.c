@@ -15,8 +15,7 @@
 
 static int errors;
 
-static void fail(struct pagefacts* f, uint64_t pa, const char* what,
-                 int pid) {
+static void fail(struct pagefacts* f, uint64_t pa, const char* what, int pid) {
     if (errors++ == 0) {
         memviewer_error("%s 0x%lx (pid %d)", what, pa, pid);
     }
@@ -50,8 +49,9 @@ static void check_user_mapping(struct pagefacts* f, const struct vmiter* it,
     if (!vmiter_user(it)) {
         fail(f, vmiter_va(it), "kernel-only mapping in user space at va", pid);
     } else if (!pp || pa == 0 || pp->kind != PAGE_USER) {
-        fail(f, pa, pp && pp->kind == PAGE_FREE ? "user mapping of free page"
-                                                : "user mapping of non-user page",
+        fail(f, pa,
+             pp && pp->kind == PAGE_FREE ? "user mapping of free page"
+                                         : "user mapping of non-user page",
              pid);
     } else {
         ++f[pa / PAGESIZE].mappings;
@@ -86,8 +86,7 @@ static void check_counts(struct pagefacts* f) {
             if (f[pn].mappings == 0) {
                 fail(f, pa, "leaked user page", pp->pid);
             } else if (pp->refcount != f[pn].mappings) {
-                fail(f, pa, "refcount differs from mappings for page",
-                     pp->pid);
+                fail(f, pa, "refcount differs from mappings for page", pp->pid);
             }
         } else if (pp->kind == PAGE_PAGETABLE) {
             if (f[pn].tables == 0) {

@@ -15,11 +15,11 @@ _Noreturn void panic_trap(const struct regs* r);
  * in test mode a failure exit, otherwise halt forever. */
 _Noreturn void system_fail(void);
 
-#define assert(x)                                                        \
-    do {                                                                 \
-        if (!(x)) {                                                      \
-            panic("%s:%d: assertion '%s' failed", __FILE__, __LINE__, #x); \
-        }                                                                \
+#define assert(x)                                                              \
+    do {                                                                       \
+        if (!(x)) {                                                            \
+            panic("%s:%d: assertion '%s' failed", __FILE__, __LINE__, #x);     \
+        }                                                                      \
     } while (0)
 
 #endif

@@ -4,18 +4,18 @@
 
 #include "abi/types.h"
 
-#define ELFMAG "\177ELF"
-#define ELFCLASS64 2
-#define ELFDATA2LSB 1
-#define ET_EXEC 2
-#define EM_X86_64 62
-#define PT_LOAD 1
-#define PF_X 1
-#define PF_W 2
-#define PF_R 4
-#define SHT_SYMTAB 2
-#define STT_FUNC 2
-#define ELF64_ST_TYPE(i) ((i) & 0xF)
+#define ELFMAG           "\177ELF"
+#define ELFCLASS64       2
+#define ELFDATA2LSB      1
+#define ET_EXEC          2
+#define EM_X86_64        62
+#define PT_LOAD          1
+#define PF_X             1
+#define PF_W             2
+#define PF_R             4
+#define SHT_SYMTAB       2
+#define STT_FUNC         2
+#define ELF64_ST_TYPE(i) ((i) &0xF)
 
 typedef struct {
     unsigned char e_ident[16];

@@ -176,7 +176,8 @@ void ptiter_next(struct ptiter* it) {
     int plevel = it->level + 1;
     uintptr_t span = 1UL << entry_shift(plevel);
     uintptr_t next = it->va + span;
-    bool same_parent = ROUNDDOWN(next, span * 512) == ROUNDDOWN(it->va, span * 512);
+    bool same_parent =
+        ROUNDDOWN(next, span * 512) == ROUNDDOWN(it->va, span * 512);
     if (plevel == 4) {
         same_parent = entry_index(next, 4) < USER_TOP_ENTRIES;
     }

@@ -1,9 +1,9 @@
 /* elf.c: validates ELF program images and loads them into an address
  * space. A bad image is refused with a message naming it and the reason
  * (SPEC section 7); the loader never trusts a field it has not checked. */
+#include "lib/elf.h"
 #include "abi/syscall.h"
 #include "kernel/log.h"
-#include "lib/elf.h"
 #include "lib/string.h"
 #include "mm/direct.h"
 #include "mm/physpages.h"

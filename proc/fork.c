@@ -71,7 +71,7 @@ int proc_fork(struct proc* parent) {
     c->regs.rax = 0;
     memcpy(c->name, parent->name, sizeof(c->name));
     c->state = P_RUNNABLE;
-    log_printf("fork: pid %d -> pid %d (kallocs %lu-%lu)\n", parent->pid,
-               cpid, first_kalloc, kalloc_count());
+    log_printf("fork: pid %d -> pid %d (kallocs %lu-%lu)\n", parent->pid, cpid,
+               first_kalloc, kalloc_count());
     return cpid;
 }

@@ -38,9 +38,8 @@ int process_main(void) {
             assert(check_page(heap_top, 0));
             memset(heap_top, p, PAGESIZE);
             heap_top += PAGESIZE;
-            console_printf(CPOS(9, 4 + 19 * (p - 1)), 0x07,
-                           "pid %d: %3d pages", p,
-                           (int) ((heap_top - heap_bottom) / PAGESIZE));
+            console_printf(CPOS(9, 4 + 19 * (p - 1)), 0x07, "pid %d: %3d pages",
+                           p, (int) ((heap_top - heap_bottom) / PAGESIZE));
         }
         sys_yield();
     }

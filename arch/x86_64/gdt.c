@@ -5,8 +5,8 @@
  * user CS = 0x20 (64-bit sysret adds 16). */
 #include "arch/x86_64/cpu.h"
 
-#include "lib/string.h"
 #include "abi/memlayout.h"
+#include "lib/string.h"
 
 struct __attribute__((packed)) tss {
     uint32_t reserved0;
@@ -33,7 +33,7 @@ struct __attribute__((packed)) table_desc {
     uint64_t base;
 };
 
-#define NVECTORS 48
+#define NVECTORS                48
 #define DOUBLE_FAULT_STACK_SIZE 2048
 
 static uint64_t gdt[7];
@@ -110,14 +110,28 @@ void cpu_init(void) {
 }
 
 const char* cpu_exception_name(uint64_t intno) {
-    static const char* const names[] = {
-        "divide error", "debug", "NMI", "breakpoint", "overflow",
-        "bound range exceeded", "invalid opcode", "device not available",
-        "double fault", "coprocessor segment overrun", "invalid TSS",
-        "segment not present", "stack fault", "general protection fault",
-        "page fault", "reserved", "x87 floating-point error",
-        "alignment check", "machine check", "SIMD floating-point error",
-        "virtualization exception", "control protection exception"};
+    static const char* const names[] = {"divide error",
+                                        "debug",
+                                        "NMI",
+                                        "breakpoint",
+                                        "overflow",
+                                        "bound range exceeded",
+                                        "invalid opcode",
+                                        "device not available",
+                                        "double fault",
+                                        "coprocessor segment overrun",
+                                        "invalid TSS",
+                                        "segment not present",
+                                        "stack fault",
+                                        "general protection fault",
+                                        "page fault",
+                                        "reserved",
+                                        "x87 floating-point error",
+                                        "alignment check",
+                                        "machine check",
+                                        "SIMD floating-point error",
+                                        "virtualization exception",
+                                        "control protection exception"};
     if (intno < sizeof(names) / sizeof(names[0])) {
         return names[intno];
     }

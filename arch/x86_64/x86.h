@@ -6,12 +6,12 @@
 #include "abi/types.h"
 
 /* Page-table entry bits. */
-#define PTE_P   0x001UL /* present */
-#define PTE_W   0x002UL /* writable */
-#define PTE_U   0x004UL /* user-accessible */
-#define PTE_PS  0x080UL /* large page (in a level-2 or level-3 entry) */
-#define PTE_G   0x100UL /* global */
-#define PTE_PWU (PTE_P | PTE_W | PTE_U)
+#define PTE_P      0x001UL /* present */
+#define PTE_W      0x002UL /* writable */
+#define PTE_U      0x004UL /* user-accessible */
+#define PTE_PS     0x080UL /* large page (in a level-2 or level-3 entry) */
+#define PTE_G      0x100UL /* global */
+#define PTE_PWU    (PTE_P | PTE_W | PTE_U)
 #define PTE_PAMASK 0x000FFFFFFFFFF000UL
 
 /* GDT selectors. The order is fixed by syscall/sysret (see gdt.c). */
@@ -24,20 +24,20 @@
 #define RFLAGS_IF 0x200UL
 
 /* Exception and interrupt vectors. */
-#define INT_DIVIDE   0
-#define INT_DEBUG    1
-#define INT_NMI      2
-#define INT_BREAK    3
-#define INT_INVALOP  6
-#define INT_DOUBLE   8
-#define INT_GPF      13
-#define INT_PAGEFAULT 14
-#define INT_IRQ0     32
-#define INT_TIMER    (INT_IRQ0 + 0)
-#define INT_KEYBOARD (INT_IRQ0 + 1)
-#define INT_SPURIOUS7 (INT_IRQ0 + 7)
+#define INT_DIVIDE     0
+#define INT_DEBUG      1
+#define INT_NMI        2
+#define INT_BREAK      3
+#define INT_INVALOP    6
+#define INT_DOUBLE     8
+#define INT_GPF        13
+#define INT_PAGEFAULT  14
+#define INT_IRQ0       32
+#define INT_TIMER      (INT_IRQ0 + 0)
+#define INT_KEYBOARD   (INT_IRQ0 + 1)
+#define INT_SPURIOUS7  (INT_IRQ0 + 7)
 #define INT_SPURIOUS15 (INT_IRQ0 + 15)
-#define INT_SYSCALL  256 /* pseudo-vector: frame was saved by syscall entry */
+#define INT_SYSCALL    256 /* pseudo-vector: frame was saved by syscall entry */
 
 /* Page-fault error code bits. */
 #define PFERR_PRESENT 0x1
@@ -74,8 +74,9 @@ static inline uint64_t rdmsr(uint32_t msr) {
     return ((uint64_t) hi << 32) | lo;
 }
 static inline void wrmsr(uint32_t msr, uint64_t v) {
-    __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t) v),
-                     "d"((uint32_t) (v >> 32)));
+    __asm__ volatile("wrmsr"
+                     :
+                     : "c"(msr), "a"((uint32_t) v), "d"((uint32_t) (v >> 32)));
 }
 static inline uint64_t rcr2(void) {
     uint64_t v;

@@ -17,14 +17,14 @@
 #define NPROC             16
 
 /* Each user stack is this one page; %rsp = MEMSIZE_VIRTUAL at entry. */
-#define USER_STACK_PAGE   (MEMSIZE_VIRTUAL - PAGESIZE)
+#define USER_STACK_PAGE (MEMSIZE_VIRTUAL - PAGESIZE)
 
 /* Console geometry: 80x25 cells of (character, attribute) at CONSOLE_ADDR. */
-#define CONSOLE_COLUMNS   80
-#define CONSOLE_ROWS      25
+#define CONSOLE_COLUMNS 80
+#define CONSOLE_ROWS    25
 
-#define PAGE_ALIGNED(a)   (((a) & (PAGESIZE - 1)) == 0)
-#define ROUNDUP(a, n)     (((a) + (n) - 1) / (n) * (n))
-#define ROUNDDOWN(a, n)   ((a) / (n) * (n))
+#define PAGE_ALIGNED(a) (((a) & (PAGESIZE - 1)) == 0)
+#define ROUNDUP(a, n)   (((a) + (n) -1) / (n) * (n))
+#define ROUNDDOWN(a, n) ((a) / (n) * (n))
 
 #endif

@@ -18,19 +18,19 @@
 #define SYS_TICKS      12
 #define SYS_COUNT      13 /* one past the highest number */
 
-#define E_PERM   (-1)
-#define E_SRCH   (-3)
-#define E_AGAIN  (-11)
-#define E_NOMEM  (-12)
-#define E_FAULT  (-14)
-#define E_INVAL  (-22)
-#define E_RANGE  (-34)
-#define E_NOSYS  (-38)
+#define E_PERM  (-1)
+#define E_SRCH  (-3)
+#define E_AGAIN (-11)
+#define E_NOMEM (-12)
+#define E_FAULT (-14)
+#define E_INVAL (-22)
+#define E_RANGE (-34)
+#define E_NOSYS (-38)
 
 /* map() prot and flags. */
-#define PROT_READ   0x1
-#define PROT_WRITE  0x2
-#define MAP_SHARED  0x1
+#define PROT_READ  0x1
+#define PROT_WRITE 0x2
+#define MAP_SHARED 0x1
 
 /* Timer frequency: ticks() counts these since boot. */
 #define HZ 100

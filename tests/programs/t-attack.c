@@ -30,8 +30,7 @@ int process_main(void) {
 #else
     target = (volatile uint64_t*) (KERNEL_STACK_PAGE + 0x800);
 #endif
-    log_printf("t-attack: pid %d attacking %p\n", sys_getpid(),
-               (void*) target);
+    log_printf("t-attack: pid %d attacking %p\n", sys_getpid(), (void*) target);
 #if ATTACK == 1 || ATTACK == 3
     uint64_t v = *target;
     log_printf("t-attack: read %lx\n", v);

@@ -24,8 +24,8 @@ int process_main(void) {
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); ++i) {
         int64_t r = sys_log((const void*) bad[i].addr, bad[i].len);
-        CHECK(r == E_FAULT, "log(%s) returned %ld, want E_FAULT",
-              bad[i].what, r);
+        CHECK(r == E_FAULT, "log(%s) returned %ld, want E_FAULT", bad[i].what,
+              r);
     }
     log_printf("t-logfault: ok\n");
     return 0;

@@ -26,8 +26,8 @@ int process_main(void) {
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); ++i) {
         int r = sys_page_alloc((void*) bad[i]);
-        CHECK(r == E_INVAL, "page_alloc(%lx) returned %d, want E_INVAL",
-              bad[i], r);
+        CHECK(r == E_INVAL, "page_alloc(%lx) returned %d, want E_INVAL", bad[i],
+              r);
     }
     for (size_t i = 0; i < PAGESIZE; ++i) {
         CHECK_EQ(GOOD[i], 0xA5, "good page unchanged by failed calls");

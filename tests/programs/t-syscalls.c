@@ -26,7 +26,7 @@ int process_main(void) {
     }
     uint64_t t1 = sys_ticks();
     CHECK(t1 > t0, "ticks did not grow: %lu then %lu", t0, t1);
-    log_printf("t-syscalls: ok pid=%d ring=%d ticks %lu -> %lu\n", pid,
-               cs & 3, t0, t1);
+    log_printf("t-syscalls: ok pid=%d ring=%d ticks %lu -> %lu\n", pid, cs & 3,
+               t0, t1);
     return 0;
 }

@@ -16,7 +16,7 @@ int process_main(void) {
     yield_n(50);
     CHECK_EQ(witness, 1234, "parent memory after child fault");
     CHECK_EQ(sys_kill(child), E_SRCH, "the faulted child is gone");
-    log_printf("t-ufault: parent %d ok after child %d faulted\n",
-               sys_getpid(), child);
+    log_printf("t-ufault: parent %d ok after child %d faulted\n", sys_getpid(),
+               child);
     return 0;
 }

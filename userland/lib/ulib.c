@@ -1,7 +1,6 @@
 /* ulib.c: user library: start-up, console printing, log, rand, assert. */
 #include "ulib.h"
 
-
 /* Entry: %rsp = MEMSIZE_VIRTUAL; a zero frame pointer ends backtraces. */
 __asm__(".section .text.start, \"ax\"\n"
         ".globl _start\n"
