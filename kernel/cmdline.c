@@ -25,6 +25,8 @@ static void parse_word(const char* w) {
         kconfig.test = true;
     } else if (KEY_IS("kcrash") && !value) {
         kconfig.kcrash = true;
+    } else if (KEY_IS("kleak") && !value) {
+        kconfig.kleak = true;
     } else if (KEY_IS("ktriple") && !value) {
         kconfig.ktriple = true;
     } else if (KEY_IS("dumpscreen") && !value) {

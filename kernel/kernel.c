@@ -122,6 +122,11 @@ _Noreturn void kernel_start(uint64_t mbi_pa) {
     scenario_init();
     kalloc_set_failures(kconfig.kfail_nth, kconfig.kfail_from);
     start_first_scenario();
+    if (kconfig.kleak) {
+        /* A user page nobody maps: the checker must call it leaked. */
+        log_printf("kleak: leaking one page on purpose\n");
+        (void) kalloc(PAGE_USER, 1);
+    }
     timer_init(HZ);
     memviewer_draw();
     schedule();

@@ -106,6 +106,26 @@ def user_fault_ends_alone(ctx):
 
 
 @test
+def user_exception_named(ctx):
+    log = run_program(ctx, "user-divide", "t-divide")
+    if not re.search(r"^divide error \(pid 2, rip=0x[0-9a-f]+\)!$", log, re.M):
+        raise TestFailure("no 'divide error (pid 2, ...)' line in the log")
+    if "t-divide: parent ok" not in log:
+        raise TestFailure("the parent did not survive")
+
+
+@test
+def checker_catches_leak(ctx):
+    """The viewer's bookkeeping check is live: a page leaked on purpose
+    (kleak) is a PAGE TABLE ERROR and a failure exit."""
+    with Machine(ctx, "kleak", "test kleak run=t-syscalls",
+                 timeout=BIOS_TIMEOUT) as m:
+        m.expect("fail")
+        need(m, r"^PAGE TABLE ERROR: leaked user page 0x[0-9a-f]+",
+             "the leak reported")
+
+
+@test
 def key_q_powers_off(ctx):
     with Machine(ctx, "key-q", "run=allocators", timeout=BIOS_TIMEOUT) as m:
         m.wait_log(r"^spawn: pid 4 ", what="the allocators starting")
