@@ -170,10 +170,6 @@ void memviewer_draw(void) {
     console_flush();
 }
 
-void memviewer_tick(void) {
-    memviewer_draw();
-}
-
 void memviewer_reset(void) {
     view_pid = 0;
     view_since = ticks;

@@ -20,10 +20,8 @@ struct pagefacts {
  * number of violations. */
 int memcheck(struct pagefacts facts[NPAGES_PHYSICAL]);
 
-/* Redraws the whole map; called from the timer. */
+/* Redraws the whole map, checking as it draws; called on every tick. */
 void memviewer_draw(void);
-/* Called on every timer tick. */
-void memviewer_tick(void);
 /* Starts over with the first process (after a soft reboot). */
 void memviewer_reset(void);
 /* Reports `PAGE TABLE ERROR: ...` on the console and in the log; in test

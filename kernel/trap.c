@@ -58,7 +58,7 @@ _Noreturn void trap_entry(struct regs* r) {
     case INT_TIMER:
         pic_eoi(0);
         sched_tick();
-        memviewer_tick();
+        memviewer_draw();
         schedule();
     case INT_KEYBOARD: {
         int key = keyboard_read();
