@@ -248,7 +248,7 @@ void bootinfo_log(void) {
     }
     if (!bootinfo.has_framebuffer) {
         log_printf("boot: display: no framebuffer tag, assuming VGA text\n");
-    } else if (bootinfo.fb.type == 2) {
+    } else if (bootinfo.fb.type == BOOT_FB_EGA_TEXT) {
         log_printf("boot: display: EGA text %ux%u at 0x%lx\n",
                    bootinfo.fb.width, bootinfo.fb.height, bootinfo.fb.addr);
     } else {

@@ -25,11 +25,15 @@ struct boot_module {
     size_t size;
 };
 
+#define BOOT_FB_INDEXED  0
+#define BOOT_FB_RGB      1
+#define BOOT_FB_EGA_TEXT 2
+
 struct boot_framebuffer {
     uint64_t addr; /* physical */
     uint32_t pitch, width, height;
     uint8_t bpp;
-    uint8_t type; /* 0 indexed, 1 RGB, 2 EGA text */
+    uint8_t type; /* BOOT_FB_* */
 };
 
 struct bootinfo {

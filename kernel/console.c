@@ -81,25 +81,8 @@ uint16_t console_getcell(int pos) {
     return cells[pos];
 }
 
-struct cursor {
-    int pos;
-    int color;
-};
-
-static void console_sink(void* ctx, char c) {
-    struct cursor* cur = ctx;
-    if (c == '\n') {
-        cur->pos = (cur->pos / CONSOLE_COLUMNS + 1) * CONSOLE_COLUMNS;
-        return;
-    }
-    console_putcell(cur->pos, (uint16_t) ((cur->color << 8) | (uint8_t) c));
-    ++cur->pos;
-}
-
 int console_vprintf(int pos, int color, const char* fmt, va_list ap) {
-    struct cursor cur = {pos, color};
-    vformat(console_sink, &cur, fmt, ap);
-    return cur.pos;
+    return vformat_cells(cells, pos, color, fmt, ap);
 }
 
 int console_printf(int pos, int color, const char* fmt, ...) {

@@ -6,8 +6,6 @@
 #include "abi/memlayout.h"
 #include "abi/types.h"
 
-#define CPOS(row, col) ((row) *CONSOLE_COLUMNS + (col))
-
 /* Colours (VGA attribute nibbles). */
 #define COLOR_GRAY    0x07
 #define COLOR_WHITE   0x0F

@@ -16,7 +16,6 @@
 #define GRID_WIDTH  (CONSOLE_COLUMNS * FONT_WIDTH)
 #define GRID_HEIGHT (CONSOLE_ROWS * FONT_HEIGHT)
 #define NCELLS      (CONSOLE_ROWS * CONSOLE_COLUMNS)
-#define FB_TYPE_RGB 1
 
 /* The standard 16 VGA text colours as 0xRRGGBB, by attribute nibble. */
 static const uint32_t vga_palette[16] = {
@@ -83,7 +82,7 @@ static void draw_cell(int pos, uint16_t cell) {
 
 /* Why framebuffer f cannot be drawn on, or NULL when it can. */
 static const char* unusable_reason(const struct boot_framebuffer* f) {
-    if (f->type != FB_TYPE_RGB) {
+    if (f->type != BOOT_FB_RGB) {
         return "not an RGB framebuffer";
     } else if (f->bpp != 24 && f->bpp != 32) {
         return "only 24 and 32 bpp are supported";

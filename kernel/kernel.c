@@ -85,7 +85,7 @@ static void start_first_scenario(void) {
  * a forced graphics mode); otherwise the console is VGA text. */
 static void display_init(void) {
     const struct boot_framebuffer* fb = &bootinfo.fb;
-    if (bootinfo.has_framebuffer && fb->type == 1 &&
+    if (bootinfo.has_framebuffer && fb->type == BOOT_FB_RGB &&
         console_use_framebuffer(fb)) {
         log_printf("console: framebuffer %ux%u bpp %u\n", fb->width, fb->height,
                    fb->bpp);

@@ -1,6 +1,7 @@
 /* format.c: the one printf engine, shared by kernel and user code. */
 #include "lib/format.h"
 
+#include "abi/memlayout.h"
 #include "lib/string.h"
 
 struct spec {
@@ -183,6 +184,31 @@ int vsnprintf(char* buf, size_t size, const char* fmt, va_list ap) {
         buf[sb.len < size ? sb.len : size - 1] = '\0';
     }
     return n;
+}
+
+struct cell_cursor {
+    volatile uint16_t* cells;
+    int pos;
+    int color;
+};
+
+static void cell_put(void* ctx, char c) {
+    struct cell_cursor* cur = ctx;
+    if (c == '\n') {
+        cur->pos = (cur->pos / CONSOLE_COLUMNS + 1) * CONSOLE_COLUMNS;
+        return;
+    }
+    if (cur->pos >= 0 && cur->pos < CONSOLE_ROWS * CONSOLE_COLUMNS) {
+        cur->cells[cur->pos] = (uint16_t) ((cur->color << 8) | (uint8_t) c);
+    }
+    ++cur->pos;
+}
+
+int vformat_cells(volatile uint16_t* cells, int pos, int color, const char* fmt,
+                  va_list ap) {
+    struct cell_cursor cur = {cells, pos, color};
+    vformat(cell_put, &cur, fmt, ap);
+    return cur.pos;
 }
 
 int snprintf(char* buf, size_t size, const char* fmt, ...) {

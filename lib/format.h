@@ -19,4 +19,11 @@ int snprintf(char* buf, size_t size, const char* fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int vsnprintf(char* buf, size_t size, const char* fmt, va_list ap);
 
+/* Prints into a console cell grid (CONSOLE_ROWS x CONSOLE_COLUMNS cells of
+ * (attribute << 8) | character) from cell pos with attribute color; '\n'
+ * moves to the next row. Cells off the grid are not written. Returns the
+ * position after the last character. */
+int vformat_cells(volatile uint16_t* cells, int pos, int color, const char* fmt,
+                  va_list ap);
+
 #endif

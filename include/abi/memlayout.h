@@ -22,6 +22,8 @@
 /* Console geometry: 80x25 cells of (character, attribute) at CONSOLE_ADDR. */
 #define CONSOLE_COLUMNS 80
 #define CONSOLE_ROWS    25
+/* Cell index of (row, col) in the console grid. */
+#define CPOS(row, col) ((col) + CONSOLE_COLUMNS * (row))
 
 #define PAGE_ALIGNED(a) (((a) & (PAGESIZE - 1)) == 0)
 #define ROUNDUP(a, n)   (((a) + (n) -1) / (n) * (n))

@@ -38,28 +38,12 @@ void log_printf(const char* fmt, ...) {
     sys_log(lb.buf, lb.len);
 }
 
-struct cursor {
-    int pos;
-    int color;
-};
-
-static void console_put(void* ctx, char c) {
-    struct cursor* cur = ctx;
-    volatile uint16_t* cells = (volatile uint16_t*) CONSOLE_ADDR;
-    if (c == '\n') {
-        cur->pos = (cur->pos / CONSOLE_COLUMNS + 1) * CONSOLE_COLUMNS;
-    } else if (cur->pos >= 0 && cur->pos < CONSOLE_ROWS * CONSOLE_COLUMNS) {
-        cells[cur->pos++] = (uint16_t) ((cur->color << 8) | (uint8_t) c);
-    }
-}
-
 int console_printf(int pos, int color, const char* fmt, ...) {
-    struct cursor cur = {pos, color};
     va_list ap;
     va_start(ap, fmt);
-    vformat(console_put, &cur, fmt, ap);
+    pos = vformat_cells((volatile uint16_t*) CONSOLE_ADDR, pos, color, fmt, ap);
     va_end(ap);
-    return cur.pos;
+    return pos;
 }
 
 static unsigned long rand_state = 1;

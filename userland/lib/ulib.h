@@ -78,7 +78,6 @@ void log_printf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints on the console page at cell pos (row * 80 + column). */
 int console_printf(int pos, int color, const char* fmt, ...)
     __attribute__((format(printf, 3, 4)));
-#define CPOS(row, col) ((row) *CONSOLE_COLUMNS + (col))
 
 /* Pseudo-random numbers, 0 <= rand() <= RAND_MAX; each process seeds its
  * own sequence. */
