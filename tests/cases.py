@@ -4,6 +4,7 @@ with a message that says what went wrong and the tail of the kernel log.
 
 Tests register with @test; tests/CMakeLists.txt asks `run.py --list`."""
 import re
+import time
 
 from qemu import Machine, TestFailure
 import screen as scr
@@ -435,7 +436,6 @@ def keys_switch_scenarios(ctx):
                        what="no leak after key %s" % key)
             m.wait_log(r"^spawn: pid 1 '%s'" % first,
                        count=2 if key == "a" else 1, what=first + " starting")
-            import time
             time.sleep(0.5)
         s = m.screen()
         if "PAGE TABLE ERROR" in s.text():
