@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """run.py: runs one WeensyOS test by name (ctest calls this once per test),
-or lists the tests with --list.
+or lists the tests with --list, one per line as NAME LABEL,LABEL...
 
   tests/run.py --build BUILD_DIR NAME
 """
@@ -25,6 +25,7 @@ class Context:
 
 
 def main():
+    cases.load_all()
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
     ap.add_argument("--kvm", action="store_true")
@@ -32,7 +33,8 @@ def main():
     ap.add_argument("name", nargs="?")
     a = ap.parse_args()
     if a.list:
-        print(";".join(cases.TESTS))
+        for name in cases.TESTS:
+            print("%s %s" % (name, ",".join(cases.LABELS[name])))
         return 0
     if a.name not in cases.TESTS:
         print("no test named %r; known: %s" % (a.name, " ".join(cases.TESTS)))

@@ -1,0 +1,65 @@
+"""cases: every WeensyOS test, one module per area. Each test boots the ISO
+headless (TCG unless --kvm) with its own command line and fails on the
+first wrong behaviour, with a message that says what was expected, what
+happened, and the tail of the kernel log.
+
+A test registers with @test(label, ...): its name is the function's name
+with dashes, its labels say which handout step or mechanism it checks
+(`ctest -L step5`). tests/CMakeLists.txt asks `run.py --list`."""
+import importlib
+import pkgutil
+import re
+
+from qemu import Machine, TestFailure
+
+TESTS = {}   # name -> function
+LABELS = {}  # name -> [label, ...]
+BIOS_TIMEOUT = 60
+UEFI_TIMEOUT = 300
+
+
+def test(*labels):
+    """Registers a test under the given labels (at least one)."""
+    if not labels or callable(labels[0]):
+        raise TypeError("@test needs labels, e.g. @test('step3')")
+
+    def register(fn):
+        name = fn.__name__.replace("_", "-")
+        if name in TESTS:
+            raise TypeError("two tests named " + name)
+        TESTS[name] = fn
+        LABELS[name] = list(labels)
+        return fn
+    return register
+
+
+def need(m, pattern, what):
+    if not re.search(pattern, m.log(), re.M):
+        m.fail("expected the log to show %s (/%s/), but it does not" %
+               (what, pattern))
+
+
+def refuse(m, pattern, what):
+    found = re.search(pattern, m.log(), re.M)
+    if found:
+        m.fail("the log shows %s: %r" % (what, found.group(0)))
+
+
+def clean_log(m):
+    refuse(m, r"^(PANIC|PAGE TABLE ERROR|USER PANIC)", "a failure")
+
+
+def run_program(ctx, name, program, extra="", timeout=BIOS_TIMEOUT, **kw):
+    """Boots with run=program in test mode; expects a pass; returns the
+    log."""
+    with Machine(ctx, name, "test run=%s %s" % (program, extra),
+                 timeout=timeout, **kw) as m:
+        m.expect("pass")
+        clean_log(m)
+        return m.log()
+
+
+def load_all():
+    """Imports every module of this package, which registers its tests."""
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        importlib.import_module(__name__ + "." + info.name)
