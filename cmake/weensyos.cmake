@@ -9,6 +9,32 @@ function(weensy_c_target target)
     $<$<COMPILE_LANGUAGE:C>:${PROJECT_SOURCE_DIR}/include>)
 endfunction()
 
+# The listing tools: build/kernel.asm and build/programs/NAME.asm (code
+# with the C source interleaved, as the original's obj/*.asm) and NAME.sym
+# beside each (the symbol table, sorted by address), after every link.
+find_program(WEENSY_OBJDUMP NAMES llvm-objdump llvm-objdump-16 llvm-objdump-15
+             llvm-objdump-14 objdump)
+find_program(WEENSY_NM NAMES llvm-nm llvm-nm-16 llvm-nm-15 llvm-nm-14 nm)
+if(NOT WEENSY_OBJDUMP OR NOT WEENSY_NM)
+  message(WARNING "no objdump/nm found: no .asm listings or .sym tables")
+endif()
+
+# weensy_listing(TARGET): writes <output>.asm and <output>.sym next to the
+# target's ELF file each time it is linked.
+function(weensy_listing target)
+  if(NOT WEENSY_OBJDUMP OR NOT WEENSY_NM)
+    return()
+  endif()
+  get_target_property(dir ${target} RUNTIME_OUTPUT_DIRECTORY)
+  string(REGEX REPLACE "\\.elf$" "" base "${target}")
+  add_custom_command(TARGET ${target} POST_BUILD
+    COMMAND sh -c "\"$0\" -S -l --no-show-raw-insn \"$2\" > \"$3.asm\" && \"$1\" -n \"$2\" > \"$3.sym\""
+            "${WEENSY_OBJDUMP}" "${WEENSY_NM}" "$<TARGET_FILE:${target}>"
+            "${dir}/${base}"
+    BYPRODUCTS "${dir}/${base}.asm" "${dir}/${base}.sym"
+    VERBATIM)
+endfunction()
+
 # weensy_user_program(NAME BASE address SOURCES file...)
 # Links one user program as its own ELF at BASE, and records it for the ISO.
 function(weensy_user_program name)
@@ -29,4 +55,5 @@ function(weensy_user_program name)
   target_link_libraries(${name} PRIVATE weensy_ulib weensy_lib)
   target_link_options(${name} PRIVATE ${WEENSY_LINK_FLAGS} -T "${script}")
   set_property(GLOBAL APPEND PROPERTY WEENSY_PROGRAMS ${name})
+  weensy_listing(${name})
 endfunction()
