@@ -307,8 +307,16 @@ done
 if ((!test_mode)); then
     exec "$qemu" "${args[@]}"
 fi
+# QEMU runs as a child here: pass a kill of this script on to it.
+"$qemu" "${args[@]}" &
+qemu_pid=$!
+trap 'kill "$qemu_pid" 2>/dev/null' TERM INT HUP
 status=0
-"$qemu" "${args[@]}" || status=$?
+wait "$qemu_pid" || status=$?
+# A signal interrupts the first wait; the second reaps QEMU.
+if kill -0 "$qemu_pid" 2>/dev/null || ((status > 128)); then
+    wait "$qemu_pid" 2>/dev/null || true
+fi
 case $status in
 33) note "test mode: the kernel reported PASS (status 33)" ;;
 35) note "test mode: the kernel reported FAIL (status 35); see $log" ;;
