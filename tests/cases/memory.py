@@ -19,7 +19,9 @@ def allocators(ctx, name, extra=""):
 def viewer_boot_map(ctx):
     with allocators(ctx, "viewer-boot-map") as m:
         m.wait_log(r"^spawn: pid 4 ", what="four allocators")
-        m.wait_log(r"^p-allocator: pid 1 ", what="allocators filling memory")
+        m.check_screen(lambda s: s.chars[9].startswith("    pid 1: ") or
+                       m.fail("row 9 does not show the allocators' counts"),
+                       tries=50, pause=0.1)
         m.check_screen(lambda s: (scr.check_layout(m, s),
                                   scr.check_physical_fixed(m, s)))
         m.sendkey("x")
@@ -73,6 +75,31 @@ def exhaust(ctx, name, extra=""):
 @test("step3", "step4")
 def allocators_exhaust_memory(ctx):
     exhaust(ctx, "exhaust")
+
+
+@test("step3")
+def allocators_pace_by_the_timer(ctx):
+    """The allocators pace themselves by the timer (SPEC section 10): memory
+    fills in about 5-10 s whatever the CPU speed, pid N about N times as fast
+    as pid 1, so the bars visibly march."""
+    with allocators(ctx, "allocators-pace") as m:
+        m.wait_log(r"^spawn: pid 4 ", what="four allocators")
+        t0 = time.monotonic()
+        m.wait_log(r"^p-allocator: pid \d stopped after", count=4,
+                   what="all four out of memory")
+        took = time.monotonic() - t0
+        if not 4 <= took <= 15:
+            m.fail("expected memory to fill in about 5-10 s (4-15 s allowed), "
+                   "took %.1f s" % took)
+        pages = {int(p): int(n) for p, n in re.findall(
+            r"^p-allocator: pid (\d) stopped after (\d+) pages", m.log(),
+            re.M)}
+        counts = [pages[p] for p in (1, 2, 3, 4)]
+        if counts != sorted(counts) or counts[3] < 2.5 * counts[0]:
+            m.fail("expected pages in rough proportion 1:2:3:4 by pid, got "
+                   "%s" % counts)
+        m.sendkey("x")
+        m.expect("pass")
 
 
 @test("step3")

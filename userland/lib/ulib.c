@@ -20,6 +20,17 @@ _Noreturn void user_exit(int status) {
     sys_exit(status);
 }
 
+unsigned ticks_wait(uint64_t* last) {
+    uint64_t now = sys_ticks();
+    while (now == *last) {
+        sys_sleep(1);
+        now = sys_ticks();
+    }
+    unsigned passed = (unsigned) (now - *last);
+    *last = now;
+    return passed;
+}
+
 struct linebuf {
     char buf[256];
     size_t len;

@@ -52,6 +52,11 @@ static inline uint64_t sys_ticks(void) {
     return (uint64_t) syscall0(SYS_TICKS);
 }
 
+/* Blocks until the timer ticks past *last; returns how many ticks passed
+ * (at least 1) and sets *last to now. A program that does one step per
+ * tick runs at the same pace on any CPU (the allocators do). */
+unsigned ticks_wait(uint64_t* last);
+
 /* Formats a line into the kernel log (through sys_log). */
 void log_printf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 
