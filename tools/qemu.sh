@@ -211,9 +211,13 @@ else
 fi
 
 # Kernel command line: GRUB boots "weensyos:WORDS" without its menu.
+# Without one, an OEM string that grub.cfg ignores: with no type 11
+# structure at all GRUB's smbios command prints "no structure matched".
 if ((have_cmdline)); then
     [[ $cmdline != *,* ]] || die "--cmdline may not contain a comma"
     args+=(-smbios "type=11,value=weensyos:$cmdline")
+else
+    args+=(-smbios "type=11,value=weensyos-menu")
 fi
 
 if ((gdb)); then
@@ -304,19 +308,30 @@ test_mode=0
 for word in $cmdline; do
     [[ $word == test ]] && test_mode=1
 done
-if ((!test_mode)); then
+if ((!test_mode)) && [[ $firmware != uefi ]]; then
     exec "$qemu" "${args[@]}"
 fi
-# QEMU runs as a child here: pass a kill of this script on to it.
-"$qemu" "${args[@]}" &
-qemu_pid=$!
-trap 'kill "$qemu_pid" 2>/dev/null' TERM INT HUP
 status=0
-wait "$qemu_pid" || status=$?
-# A signal interrupts the first wait; the second reaps QEMU.
-if kill -0 "$qemu_pid" 2>/dev/null || ((status > 128)); then
-    wait "$qemu_pid" 2>/dev/null || true
+if [[ $mode == headless ]]; then
+    # QEMU runs as a child here: pass a kill of this script on to it.
+    "$qemu" "${args[@]}" &
+    qemu_pid=$!
+    trap 'kill "$qemu_pid" 2>/dev/null' TERM INT HUP
+    wait "$qemu_pid" || status=$?
+    # A signal interrupts the first wait; the second reaps QEMU.
+    if kill -0 "$qemu_pid" 2>/dev/null || ((status > 128)); then
+        wait "$qemu_pid" 2>/dev/null || true
+    fi
+else
+    # In the foreground, so that a window or the terminal keeps stdin.
+    "$qemu" "${args[@]}" || status=$?
 fi
+# OVMF and GRUB under UEFI draw on the serial port too, with terminal
+# escape codes: keep the log plain text.
+if [[ $firmware == uefi && -f $log ]]; then
+    sed -i -E 's/\x1b\[[0-9;=?]*[A-Za-z]//g' "$log" || true
+fi
+((test_mode)) || exit "$status"
 case $status in
 33) note "test mode: the kernel reported PASS (status 33)" ;;
 35) note "test mode: the kernel reported FAIL (status 35); see $log" ;;
