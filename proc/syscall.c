@@ -71,7 +71,7 @@ static int64_t sys_page_alloc(struct proc* p) {
     memset(page, 0, PAGESIZE);
     struct vmiter it = vmiter_at(p->pt, va);
     void* old = vmiter_user(&it) ? vmiter_kptr(&it) : NULL;
-    if (vmiter_try_map(&it, kva2pa(page), PTE_PWU) != 0) {
+    if (vmiter_try_map(&it, kva2pa(page), PTE_PWU_NX) != 0) {
         kfree(page);
         return E_NOMEM;
     }
