@@ -26,6 +26,9 @@ enum proc_state {
     P_BLOCKED, /* sleeping until wake_tick */
 };
 
+/* wake_tick of a sleep too long to end by itself. */
+#define SLEEP_FOREVER UINT64_MAX
+
 struct proc {
     int pid;
     enum proc_state state;

@@ -62,7 +62,9 @@ _Noreturn void schedule(void) {
 void sched_tick(void) {
     ++ticks;
     for (int i = 1; i < NPROC; ++i) {
-        if (procs[i].state == P_BLOCKED && ticks >= procs[i].wake_tick) {
+        if (procs[i].state == P_BLOCKED &&
+            procs[i].wake_tick != SLEEP_FOREVER &&
+            ticks >= procs[i].wake_tick) {
             procs[i].state = P_RUNNABLE;
         }
     }

@@ -21,8 +21,10 @@ static void make_clean(void) {
                      : "=m"(clean.fxsave)
                      : "m"(mxcsr)
                      : "memory");
-    /* fninit does not touch the XMM registers: zero them in the image. */
-    memset(clean.fxsave + 160, 0, 256);
+    /* fninit empties the x87 stack but leaves the registers' contents (and
+     * MMX aliases them), and touches no XMM register: zero ST0-7/MM0-7
+     * (bytes 32-159) and XMM0-15 (160-415) in the image. */
+    memset(clean.fxsave + 32, 0, 384);
     clean.ds = clean.es = clean.fs = clean.gs = 0;
     clean_ready = true;
 }
