@@ -32,6 +32,7 @@
 #                        D=1 in the environment does the same (as the
 #                        original WeensyOS's `make D=1 run`).
 #   --dry-run            print the QEMU command line and exit
+#   -h, --help           this text
 # Exit status: QEMU's, passed through. With the kernel command-line word
 # `test`, the kernel's verdict is 33 (pass) or 35 (fail) (isa-debug-exit
 # device); a test-mode run that ends any other way (a triple fault, a power

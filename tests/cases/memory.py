@@ -28,7 +28,7 @@ def viewer_boot_map(ctx):
         m.expect("pass")
 
 
-@test("step2")
+@test("step1", "step2")
 def viewer_isolation(ctx):
     """Each allocator's virtual view: kernel shown but not user-accessible,
     console user-accessible, only its own pages above PROC_START_ADDR, its

@@ -340,3 +340,31 @@ def scratch_add_program_and_rebuild(ctx):
     if "cannot read 'SCENARIO(9lives" not in out + err:
         raise TestFailure("expected the configure step to name the bad "
                           "scenario line, got:\n" + (out + err)[-2000:])
+
+
+@test("workflow")
+def readme_labels_and_options(ctx):
+    """The README's grading table names labels that select tests, and every
+    tools/qemu.sh option it shows is one qemu.sh knows."""
+    import cases
+    with open(os.path.join(SRC, "README.md")) as f:
+        readme = f.read()
+    table = readme[readme.index("### Grading by handout step"):]
+    table = table[:table.index("\n\n", table.index("| handout step"))]
+    labels = set()
+    for row in table.splitlines()[2:]:
+        cells = row.split("|")
+        if len(cells) > 2:
+            labels.update(re.findall(r"`([\w-]+)`", cells[2]))
+    known = {l for ls in cases.LABELS.values() for l in ls}
+    missing = sorted(labels - known)
+    if len(labels) < 10 or missing:
+        raise TestFailure("the README's step table names labels %s; no test "
+                          "has %s" % (sorted(labels), missing))
+    _, usage, _ = run([QEMU_SH, "--help"], "qemu.sh --help")
+    shown = set(re.findall(r"tools/qemu\.sh[^\n]*", readme))
+    options = {o for line in shown for o in re.findall(r"(--[a-z-]+)", line)}
+    unknown = sorted(o for o in options if o not in usage)
+    if unknown:
+        raise TestFailure("the README shows qemu.sh options %s that "
+                          "qemu.sh --help does not list" % unknown)
