@@ -272,7 +272,8 @@ def scratch_add_program_and_rebuild(ctx):
     """In a copy of the project, as the README tells a student: a new
     userland/p-hello.c is a program with a run target and boots; a scenario
     whose name has digits gets a GRUB entry and a target, a malformed one
-    stops the configure step; ctest rebuilds before it tests, so an edited
+    stops the configure step; -DWEENSY_DEBUG_LOG=ON reaches QEMU through
+    the run targets; ctest rebuilds before it tests, so an edited
     test program's new output is in the test's log."""
     d = workdir(ctx, "scratch")
     src, bld = os.path.join(d, "src"), os.path.join(d, "build")
@@ -284,8 +285,8 @@ def scratch_add_program_and_rebuild(ctx):
         scen_text = f.read()
     with open(scen, "w") as f:
         f.write(scen_text + "SCENARIO(hello2, '9', \"p-hello\")\n")
-    run(["cmake", "-S", src, "-B", bld, "-G", "Ninja"], "configure the copy",
-        timeout=300)
+    run(["cmake", "-S", src, "-B", bld, "-G", "Ninja",
+         "-DWEENSY_DEBUG_LOG=ON"], "configure the copy", timeout=300)
     run(["cmake", "--build", bld], "build the copy", timeout=600)
     _, out, _ = run(["cmake", "--build", bld, "--target", "help"],
                     "list the copy's targets")
@@ -302,9 +303,11 @@ def scratch_add_program_and_rebuild(ctx):
                       env={"QEMU": "echo", "WEENSY_NO_INSTALL": "1",
                            "WEENSY_BUILD_DIR": bld, "DISPLAY": ""},
                       timeout=300)
-    if "weensyos:run=p-hello" not in out:
+    if "weensyos:run=p-hello" not in out or "int,cpu_reset" not in out:
         raise TestFailure("expected tools/weensy run p-hello to boot with "
-                          "run=p-hello, got:\n%s\n%s" % (out, err))
+                          "run=p-hello and, as configured with "
+                          "-DWEENSY_DEBUG_LOG=ON, QEMU's -d int,cpu_reset; "
+                          "got:\n%s\n%s" % (out, err))
     log = os.path.join(d, "hello.log")
     run([os.path.join(src, "tools", "qemu.sh"), "headless", "--build-dir",
          bld, "--log", log, "--cmdline", "test run=p-hello"],
