@@ -124,6 +124,9 @@ def run_targets_and_weensy(ctx):
     want = ["run", "run-console", "run-uefi", "run-gdb"]
     want += ["run-" + s for s in scenarios()]
     want += ["run-" + p for p in programs(ctx)]
+    if shutil.which("gdb"):
+        want.append("gdb")
+        targets |= set(re.findall(r"^(?:\.\.\. )?(gdb)\b", out, re.M))
     missing = [t for t in want if t not in targets]
     if missing:
         raise TestFailure("expected run targets %s; missing %s" %
@@ -371,3 +374,26 @@ def readme_labels_and_options(ctx):
     if unknown:
         raise TestFailure("the README shows qemu.sh options %s that "
                           "qemu.sh --help does not list" % unknown)
+
+
+@test("workflow")
+def screen2png_renders_dumps(ctx):
+    """The README's screenshot commands: a run with `dumpscreen` leaves a
+    dump in the log that tools/screen2png.py turns into a PNG, numbered
+    PNGs (--all) and a GIF (--gif)."""
+    d = workdir(ctx, "screen2png")
+    log = os.path.join(d, "log.txt")
+    run([QEMU_SH, "headless", "--build-dir", ctx.build, "--log", log,
+         "--cmdline", "test dumpscreen run=t-nosys"],
+        "boot with dumpscreen", want_rc=33)
+    tool = os.path.join(SRC, "tools", "screen2png.py")
+    outputs = [([log, "-o", os.path.join(d, "x.png"), "--scale", "3"],
+                os.path.join(d, "x.png"), b"\x89PNG"),
+               ([log, "--all"], os.path.join(d, "screen-001.png"), b"\x89PNG"),
+               ([log, "--gif", "-o", os.path.join(d, "run.gif")],
+                os.path.join(d, "run.gif"), b"GIF89a")]
+    for args, path, magic in outputs:
+        run(["python3", tool] + args, "screen2png.py " + " ".join(args[1:]))
+        with open(path, "rb") as f:
+            if f.read(len(magic)) != magic:
+                raise TestFailure("%s is not a %r file" % (path, magic))
