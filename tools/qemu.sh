@@ -122,8 +122,7 @@ while (($#)); do
     --monitor=*) monitor=${1#*=} ;;
     --debug-log)
         debug_log=default
-        if [[ $# -ge 2 && $2 != -* && $2 != window && $2 != console &&
-            $2 != headless ]]; then
+        if [[ $# -ge 2 && $2 != -* && ! $2 =~ ^(window|console|headless|bios|uefi)$ ]]; then
             debug_log=$2
             shift
         fi
@@ -238,7 +237,9 @@ display_reachable() {
     if [[ -z $host || $host == unix ]]; then
         [[ -S /tmp/.X11-unix/X$num ]]
     else
-        (exec 3<>"/dev/tcp/$host/$((6000 + num))") 2>/dev/null
+        # Bounded: an unreachable host would otherwise stall for minutes.
+        timeout 2 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$host" \
+            "$((6000 + num))" 2>/dev/null
     fi
 }
 
