@@ -275,9 +275,9 @@ def scratch_add_program_and_rebuild(ctx):
     """In a copy of the project, as the README tells a student: a new
     userland/p-hello.c is a program with a run target and boots; a scenario
     whose name has digits gets a GRUB entry and a target, a malformed one
-    stops the configure step; -DWEENSY_DEBUG_LOG=ON reaches QEMU through
-    the run targets; ctest rebuilds before it tests, so an edited
-    test program's new output is in the test's log."""
+    stops the configure step; a Debug build works; -DWEENSY_DEBUG_LOG=ON
+    reaches QEMU through the run targets; ctest rebuilds before it tests,
+    so an edited test program's new output is in the test's log."""
     d = workdir(ctx, "scratch")
     src, bld = os.path.join(d, "src"), os.path.join(d, "build")
     copy_source(src)
@@ -288,8 +288,10 @@ def scratch_add_program_and_rebuild(ctx):
         scen_text = f.read()
     with open(scen, "w") as f:
         f.write(scen_text + "SCENARIO(hello2, '9', \"p-hello\")\n")
+    # A Debug build (as the README offers) with the debug log on.
     run(["cmake", "-S", src, "-B", bld, "-G", "Ninja",
-         "-DWEENSY_DEBUG_LOG=ON"], "configure the copy", timeout=300)
+         "-DCMAKE_BUILD_TYPE=Debug", "-DWEENSY_DEBUG_LOG=ON"],
+        "configure the copy", timeout=300)
     run(["cmake", "--build", bld], "build the copy", timeout=600)
     _, out, _ = run(["cmake", "--build", bld, "--target", "help"],
                     "list the copy's targets")
