@@ -159,7 +159,11 @@ def extended_keys_do_nothing(ctx):
                  timeout=BIOS_TIMEOUT) as m:
         m.wait_log(r"^spawn: pid 4 ", what="the allocators")
         for key in EXTENDED_KEYS:
-            reply = m.monitor("sendkey " + key)
+            try:
+                reply = m.monitor("sendkey " + key)
+            except OSError:
+                m.wait_exit()
+                m.fail("QEMU ended (%s) after key %s" % (m.outcome(), key))
             if "rror" in reply or "nvalid" in reply:
                 m.fail("QEMU refused key %s: %s" % (key, reply.strip()))
             time.sleep(0.05)
