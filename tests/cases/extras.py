@@ -131,7 +131,7 @@ def cow_fork_page_counts(ctx):
     """40 private pages. With `cow` the fork itself allocates only the
     child's page tables and the viewer shows the pages S; each first write
     takes exactly one page and turns one S private; the last owner's writes
-    take none (memory ends where it began). Without `cow` the fork copies
+    allocate nothing (no kalloc between two maps around them). Without `cow` the fork copies
     every private page at once and writes take nothing."""
     m, cow, cow_kallocs = cowcount(ctx, "cow-counts", "cow")
     free = {k: v[0] for k, v in cow.items()}
@@ -155,15 +155,22 @@ def cow_fork_page_counts(ctx):
                    "and %d S cells, want %d each: %r" % (
                        pages, a, b, free[a] - free[b], shared[a] - shared[b],
                        pages, cow))
-    if free["last"] != free["ready"]:
-        m.fail("the last owner's writes copied pages: %d free at the end, "
-               "%d before the fork: %r" % (free["last"], free["ready"], cow))
+    if free["last"] != free["ready"] - 2:
+        m.fail("%d free pages at the end, want %d (before the fork, less two "
+               "one-page maps): %r" % (free["last"], free["ready"] - 2, cow))
+    marks = [int(k) for k in re.findall(
+        r"^map: pid 1 0x[0-9a-f]+ \+1 pages \(kallocs (\d+)-\d+\)$", m.log(),
+        re.M)][-2:]  # the last two: around the last owner's writes
+    if len(marks) != 2 or marks[1] != marks[0] + 1:
+        m.fail("the last owner's 40 writes made %s kallocs, want none" %
+               (marks[1] - marks[0] - 1 if len(marks) == 2 else "?"))
     m, eager, eager_kallocs = cowcount(ctx, "cow-counts-eager", "")
     efree = {k: v[0] for k, v in eager.items()}
     used = efree["ready"] - efree["forked"]
     if used < 40 + eager["forked"][2]:
         m.fail("eager fork took only %d pages for 40 private ones" % used)
-    if efree["forked"] != efree["wrote10"] or efree["last"] != efree["ready"]:
+    if (efree["forked"] != efree["wrote10"] or
+            efree["last"] != efree["ready"] - 2):
         m.fail("eager fork: writes took pages: %r" % eager)
     print("fork of a process with 40 private pages: %d free pages with cow "
           "(%d page tables + 1 stack copy), %d without (fork kallocs %d vs "

@@ -3,8 +3,9 @@
  * "t-cowcount: phase NAME" and sleeps, so the harness can count the free
  * pages on the physical map. With copy-on-write the fork takes only page
  * tables (plus one stack copy once both processes run), each first write
- * takes one page, and the last owner's writes take none: memory ends where
- * it started. Without it the fork copies every private page at once. */
+ * takes one page, and the last owner's writes copy nothing (no kalloc
+ * between the two one-page maps around them). Without it the fork copies every
+ * private page at once. */
 #include "t-mapcheck.h"
 
 #define COUNT_PAGES 40
@@ -50,10 +51,14 @@ int process_main(void) {
     }
     sys_sleep(5); /* the child exits right after it set done */
     CHECK_EQ(sys_kill(c), E_SRCH, "the child is gone");
+    /* The kernel logs each map's kalloc numbers: if these two maps' are
+     * consecutive, the writes between them allocated nothing. */
+    map_ok(0, NP(1), RW, 0);
     for (int i = 0; i < COUNT_PAGES; ++i) {
         CHECK_EQ(heap[i * 1024], tag(i), "parent's page after child's writes");
         heap[i * 1024] = 3;
     }
+    map_ok(0, NP(1), RW, 0);
     phase("last");
     return 0;
 }
