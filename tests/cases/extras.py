@@ -8,15 +8,11 @@ import time
 from qemu import Machine, TestFailure
 import screen as scr
 from cases import (BIOS_TIMEOUT, test, need, refuse, clean_log,  # noqa
-                   run_program)
-
-# A user program's log line, with or without the kernel's mark of which
-# process wrote it.
-USER = r"^(?:\[pid \d+\] )?"
+                   run_program, user)
 
 
 def need_user(log, text, what=None):
-    if not re.search(USER + text, log, re.M):
+    if not re.search(user(text), log, re.M):
         raise TestFailure("missing %s (/%s/) in the log:\n%s" %
                           (what or "a line", text, log[-2000:]))
 
@@ -55,7 +51,7 @@ def map_read_only_fault_in_child(ctx):
                          re.M):
             raise TestFailure("the child's write to a read-only map did not "
                               "fault:\n" + log[-2000:])
-        if re.search(USER + r"t-mapro: child wrote", log, re.M):
+        if re.search(user(r"t-mapro: child wrote"), log, re.M):
             raise TestFailure("the child wrote a read-only page")
         need_user(log, r"t-mapro: parent ran on$")
 
@@ -114,7 +110,7 @@ def cowcount(ctx, name, extra):
                  timeout=BIOS_TIMEOUT) as m:
         for phase in ("ready", "forked", "wrote1", "wrote2", "wrote10",
                       "last"):
-            m.wait_log(USER + r"t-cowcount: phase %s$" % phase,
+            m.wait_log(user(r"t-cowcount: phase %s$" % phase),
                        what="phase " + phase)
             time.sleep(0.08)
             counts[phase] = steady(m, lambda s: (
@@ -192,7 +188,7 @@ def cow_out_of_memory_ends_writer(ctx):
     if not re.search(r"^PAGE FAULT on 0x[0-9a-f]+ \(pid 2, out of memory, "
                      r"rip=0x[0-9a-f]+\)!$", log, re.M):
         raise TestFailure("the writer was not ended as out of memory")
-    if re.search(USER + r"t-cowoom: child wrote", log, re.M):
+    if re.search(user(r"t-cowoom: child wrote"), log, re.M):
         raise TestFailure("the child wrote more pages than memory holds")
     need_user(log, r"t-cowoom: parent ran on with \d+ pages intact$")
 
@@ -254,7 +250,7 @@ def sleep_wakes_in_order(ctx):
     log = run_program(ctx, "sleep", "t-sleep")
     need_user(log, r"t-sleep: 1000 sleep\(0\) took \d+ ticks$")
     woke = [(int(a), int(b)) for a, b in re.findall(
-        USER + r"t-sleep: woke after (\d+) ticks, asked (\d+)$", log, re.M)]
+        user(r"t-sleep: woke after (\d+) ticks, asked (\d+)$"), log, re.M)]
     asked = [b for _, b in woke]
     if sorted(asked) != [5, 10, 20, 30, 40] or asked != sorted(asked):
         raise TestFailure("sleepers woke in the order %r, want by length" %

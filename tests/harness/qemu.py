@@ -45,7 +45,9 @@ class Screen:
 
 class Machine:
     def __init__(self, ctx, name, cmdline, firmware="bios", media="cdrom",
-                 timeout=60):
+                 timeout=60, qemu_args=()):
+        """qemu_args: extra QEMU arguments, appended last (e.g. a -cpu
+        model without a feature)."""
         self.ctx = ctx
         self.dir = os.path.join(ctx.build, "tests", name)
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -79,6 +81,7 @@ class Machine:
                      ctx.iso]
         else:
             args += ["-cdrom", ctx.iso]
+        args += list(qemu_args)
         self.args = args
         self.proc = None
         self.status = None
