@@ -40,8 +40,8 @@ static void count_together(volatile uint32_t* counter, pid_t child) {
     for (int i = 0; i < 40; ++i) {
         ++*counter;
         console_printf(CPOS(9, child ? 0 : 40), 0x0F,
-                       "%s sees shared count %4u          ",
-                       child ? "parent" : "child ", *counter);
+                       "%-6s sees shared count %4u        ",
+                       child ? "parent" : "child", *counter);
         sys_sleep(5);
     }
 }
