@@ -25,9 +25,9 @@ set(WEENSY_SCENARIOS "")
 # making an empty menu entry.
 set(scen_keys "")
 foreach(line ${scen_lines})
-  if(NOT line MATCHES "^SCENARIO\\(([A-Za-z_][A-Za-z0-9_]*), '(.)', \"[^\"]*\"\\)")
+  if(NOT line MATCHES "^SCENARIO\\(([A-Za-z_][A-Za-z0-9_]*), '(.)', \"[^\"]*\", [A-Z0-9_| ]+\\)")
     message(FATAL_ERROR "kernel/scenarios.def: cannot read '${line}': "
-      "expected SCENARIO(name, 'k', \"programs\") with a name of letters, "
+      "expected SCENARIO(name, 'k', \"programs\", options) with a name of letters, "
       "digits and '_' (not starting with a digit)")
   endif()
   set(name ${CMAKE_MATCH_1})

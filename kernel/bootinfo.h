@@ -7,7 +7,7 @@
 #include "abi/types.h"
 
 #define BOOT_MAX_MMAP    64
-#define BOOT_MAX_MODULES 48
+#define BOOT_MAX_MODULES 128
 #define BOOT_NAME_MAX    32
 /* GRUB passes long command lines; one past this is cut, and the cut is
  * reported (cmdline_len keeps the length GRUB gave). */

@@ -30,6 +30,8 @@ static void parse_word(const char* w) {
         kconfig.kleak = true;
     } else if (KEY_IS("ktriple") && !value) {
         kconfig.ktriple = true;
+    } else if (KEY_IS("cow") && !value) {
+        kconfig.cow = true;
     } else if (KEY_IS("kiretq") && !value) {
         kconfig.kiretq = true;
     } else if (KEY_IS("dumpscreen") && !value) {

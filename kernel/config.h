@@ -12,6 +12,7 @@ struct kconfig {
     bool test;               /* leave QEMU through isa-debug-exit */
     char run[RUN_NAME_MAX];  /* scenario or module to start */
     bool kalloc_scattered;   /* kalloc=scatter */
+    bool cow;                /* cow: fork shares pages copy-on-write */
     uint64_t kfail_nth;      /* kfail=N: the Nth kalloc fails */
     uint64_t kfail_from;     /* kfailfrom=N: every kalloc from the Nth */
     bool kcrash;             /* kcrash: fault in the kernel on purpose */

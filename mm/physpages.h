@@ -5,7 +5,8 @@
  * - A free page has refcount 0 and kind PAGE_FREE. Only kalloc and kfree
  *   change that.
  * - A user page's refcount is the number of page-table entries that map it
- *   (fork sharing raises it with kref). Its pid is the process that
+ *   (fork sharing raises it with kref; mm/uvm.h keeps the rule for maps,
+ *   shared and copy-on-write pages). Its pid is the process that
  *   allocated it, kept for display only; the viewer finds the live owner
  *   by walking page tables.
  * - A page-table page has refcount 1 and belongs to exactly one process.

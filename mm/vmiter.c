@@ -88,6 +88,35 @@ static void flush_if_active(const struct vmiter* it, uintptr_t va) {
     }
 }
 
+/* The level-1 table for va, made (with its parents) if missing; NULL when
+ * a table could not be allocated. */
+static pagetable* leaf_table(struct vmiter* it, uintptr_t va) {
+    pagetable* t = it->pt;
+    for (int level = 4; level > 1; --level) {
+        pte_t* e = &t->entry[entry_index(va, level)];
+        if (*e & PTE_PS) {
+            panic("cannot map 4 KiB at 0x%lx inside a large page", va);
+        }
+        if (!(*e & PTE_P)) {
+            pagetable* n = new_table(it->pt);
+            if (!n) {
+                return NULL;
+            }
+            *e = kva2pa(n) | PTE_PWU;
+        }
+        t = entry_table(*e);
+    }
+    return t;
+}
+
+int vmiter_try_prepare(struct vmiter* it) {
+    if (!leaf_table(it, ROUNDDOWN(it->va, PAGESIZE))) {
+        return E_NOMEM;
+    }
+    vmiter_find(it, it->va);
+    return 0;
+}
+
 int vmiter_try_map(struct vmiter* it, uint64_t pa, uint64_t perm) {
     uintptr_t va = ROUNDDOWN(it->va, PAGESIZE);
     if (!(perm & PTE_P)) {
@@ -100,20 +129,9 @@ int vmiter_try_map(struct vmiter* it, uint64_t pa, uint64_t perm) {
         }
         return 0;
     }
-    pagetable* t = it->pt;
-    for (int level = 4; level > 1; --level) {
-        pte_t* e = &t->entry[entry_index(va, level)];
-        if (*e & PTE_PS) {
-            panic("cannot map 4 KiB at 0x%lx inside a large page", va);
-        }
-        if (!(*e & PTE_P)) {
-            pagetable* n = new_table(it->pt);
-            if (!n) {
-                return E_NOMEM;
-            }
-            *e = kva2pa(n) | PTE_PWU;
-        }
-        t = entry_table(*e);
+    pagetable* t = leaf_table(it, va);
+    if (!t) {
+        return E_NOMEM;
     }
     uint64_t nx = cpu_nx ? (perm & PTE_NX) : 0;
     t->entry[entry_index(va, 1)] = (pa & PTE_PAMASK) | (perm & 0xFFF) | nx;

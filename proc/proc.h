@@ -63,6 +63,9 @@ void proc_set_all_exited_hook(void (*hook)(void));
 /* Copies parent into a new process; returns the child's pid, E_AGAIN
  * without a free slot, or E_NOMEM (nothing leaked). */
 int proc_fork(struct proc* parent);
+/* Whether fork shares private writable pages copy-on-write (on) or copies
+ * them at once (off, the default). */
+void proc_set_fork_cow(bool on);
 
 /* Validates an ELF image and loads it into pt for process pid. Returns 0
  * and the entry point, or a negative error after logging the reason. */

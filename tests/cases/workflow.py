@@ -287,7 +287,7 @@ def scratch_add_program_and_rebuild(ctx):
     with open(scen) as f:
         scen_text = f.read()
     with open(scen, "w") as f:
-        f.write(scen_text + "SCENARIO(hello2, '9', \"p-hello\")\n")
+        f.write(scen_text + "SCENARIO(hello2, '9', \"p-hello\", 0)\n")
     # A Debug build (as the README offers) with the debug log on.
     run(["cmake", "-S", src, "-B", bld, "-G", "Ninja",
          "-DCMAKE_BUILD_TYPE=Debug", "-DWEENSY_DEBUG_LOG=ON"],
@@ -342,7 +342,7 @@ def scratch_add_program_and_rebuild(ctx):
                               "sources: the edited line is not in the log")
     # A scenario name that is not an identifier stops the configure step.
     with open(scen, "w") as f:
-        f.write(scen_text + "SCENARIO(9lives, '8', \"p-hello\")\n")
+        f.write(scen_text + "SCENARIO(9lives, '8', \"p-hello\", 0)\n")
     _, out, err = run(["cmake", "-S", src, "-B", bld], "configure with a "
                       "malformed scenario", want_rc=1, timeout=300)
     if "cannot read 'SCENARIO(9lives" not in out + err:

@@ -214,7 +214,9 @@ class Machine:
         if rc == 35:
             return "fail"
         if rc == 0:
-            return "poweroff" if "poweroff:" in self.log() else "reset"
+            # The kernel's line, at a line start: a process cannot forge it.
+            powered = re.search(r"^poweroff:", self.log(), re.M)
+            return "poweroff" if powered else "reset"
         return "exit status %d" % rc
 
     def wait_exit(self):

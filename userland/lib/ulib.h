@@ -45,6 +45,17 @@ static inline int sys_sleep(uint64_t ticks) {
 static inline int sys_page_free(void* addr) {
     return (int) syscall1(SYS_PAGE_FREE, (uintptr_t) addr);
 }
+/* Maps len bytes of fresh zeroed pages at addr (0: the kernel picks the
+ * lowest free run) with prot PROT_READ[|PROT_WRITE] and flags 0 or
+ * MAP_SHARED. Returns the address, or E_INVAL / E_NOMEM (SPEC section 8). */
+static inline void* sys_map(void* addr, size_t len, int prot, int flags) {
+    return (void*) syscall4(SYS_MAP, (uintptr_t) addr, len, (uint64_t) prot,
+                            (uint64_t) flags);
+}
+/* True when a sys_map result is an error rather than an address. */
+static inline bool map_failed(const void* r) {
+    return (intptr_t) r < 0;
+}
 static inline int64_t sys_log(const void* buf, size_t len) {
     return syscall2(SYS_LOG, (uintptr_t) buf, len);
 }
