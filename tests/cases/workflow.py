@@ -236,7 +236,9 @@ def gdb_backtraces_end_cleanly(ctx):
              "-ex", "delete", "-ex", "hbreak proc/syscall.c:sys_getpid",
              "-ex", "continue", "-ex", "bt", "-ex", "kill"],
             "gdb with tools/gdbinit", cwd=ctx.build,
-            env={"WEENSY_GDB_REMOTE": sock}, timeout=120)
+            env={"WEENSY_GDB_REMOTE": sock}, timeout=120,
+            # `kill` may race QEMU's exit ("Broken pipe"): judge the output.
+            want_rc=None)
     finally:
         qemu.kill()
         qemu.wait()
