@@ -214,8 +214,8 @@ fi
 # Without one, an OEM string that grub.cfg ignores: with no type 11
 # structure at all GRUB's smbios command prints "no structure matched".
 if ((have_cmdline)); then
-    [[ $cmdline != *,* ]] || die "--cmdline may not contain a comma"
-    args+=(-smbios "type=11,value=weensyos:$cmdline")
+    # QEMU option values escape a comma by doubling it.
+    args+=(-smbios "type=11,value=weensyos:${cmdline//,/,,}")
 else
     args+=(-smbios "type=11,value=weensyos-menu")
 fi

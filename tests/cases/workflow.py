@@ -401,3 +401,53 @@ def screen2png_renders_dumps(ctx):
         with open(path, "rb") as f:
             if f.read(len(magic)) != magic:
                 raise TestFailure("%s is not a %r file" % (path, magic))
+
+
+def machine_facts(args):
+    """What makes the machine, from a QEMU argument list: memory, machine
+    type, devices, reboot policy, network, boot medium, firmware code, and
+    the command line handed to GRUB. Paths of logs and sockets differ."""
+    facts = {"-no-reboot": "-no-reboot" in args}
+    for i, a in enumerate(args[:-1]):
+        v = args[i + 1]
+        if a in ("-m", "-machine", "-nic"):
+            facts[a] = v
+        elif a == "-device":
+            facts.setdefault("-device", []).append(v)
+        elif a == "-smbios":
+            facts["-smbios"] = v
+        elif a == "-cdrom":
+            facts["medium"] = "cdrom " + os.path.basename(v)
+        elif a == "-drive" and "if=ide" in v:
+            facts["medium"] = "disk " + os.path.basename(
+                re.search(r"file=([^,]+)", v).group(1))
+        elif a == "-drive" and "if=pflash" in v and "readonly=on" in v:
+            facts["firmware"] = re.search(r"file=([^,]+)", v).group(1)
+    return facts
+
+
+@test("workflow")
+def qemu_sh_matches_harness(ctx):
+    """The tests boot the machine a user boots: tools/qemu.sh and the test
+    harness give QEMU the same memory, machine, devices, reboot policy,
+    network, medium, firmware and command line."""
+    import shlex
+    from qemu import Machine
+    cmdline = "test run=t-nosys,t-syscalls"
+    for firmware, media in [("bios", "cdrom"), ("bios", "disk"),
+                            ("uefi", "cdrom")]:
+        m = Machine(ctx, "match-%s-%s" % (firmware, media), cmdline,
+                    firmware=firmware, media=media)
+        sh = [QEMU_SH, "--dry-run", "headless", "--build-dir", ctx.build,
+              "--firmware", firmware, "--cmdline", cmdline]
+        if media == "disk":
+            sh.append("--disk")
+        _, out, _ = run(sh, "qemu.sh --dry-run")
+        ours, theirs = machine_facts(shlex.split(out)), machine_facts(m.args)
+        if ours != theirs:
+            diff = {k: (ours.get(k), theirs.get(k))
+                    for k in set(ours) | set(theirs)
+                    if ours.get(k) != theirs.get(k)}
+            raise TestFailure("%s from %s: tools/qemu.sh and the harness "
+                              "boot different machines (qemu.sh, harness): "
+                              "%s" % (firmware, media, diff))

@@ -57,7 +57,8 @@ class Machine:
         self.timeout = timeout
         self.deadline = None
         self.cmdline = cmdline
-        args = [ctx.qemu, "-m", "128M", "-display", "none",
+        # The machine is tools/qemu.sh's (a workflow test compares them).
+        args = [ctx.qemu, "-m", "128M", "-nic", "none", "-display", "none",
                 "-serial", "file:" + self.log_path,
                 "-monitor", "unix:%s,server,nowait" % self.sock_path,
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
