@@ -41,6 +41,10 @@ class TestFailure(Exception):
     pass
 
 
+class TestSkipped(Exception):
+    """The test cannot run here (a tool is missing); says why."""
+
+
 class Screen:
     """The 80x25 cells: chars[row] is a string, attrs[row] a list of ints."""
 
