@@ -18,6 +18,8 @@
 #define MB2_TAG_MODULE      3
 #define MB2_TAG_MMAP        6
 #define MB2_TAG_FRAMEBUFFER 8
+#define MB2_TAG_ACPI_OLD    14
+#define MB2_TAG_ACPI_NEW    15
 
 struct mb2_tag {
     uint32_t type;
@@ -131,6 +133,22 @@ static void read_tag(const struct mb2_tag* t) {
         bootinfo.fb.type = f->fb_type;
         break;
     }
+    case MB2_TAG_ACPI_OLD:
+    case MB2_TAG_ACPI_NEW: {
+        /* The RSDP follows the 8-byte header; the 2.0+ one wins. */
+        bool is_new = t->type == MB2_TAG_ACPI_NEW;
+        if (bootinfo.acpi_rsdp_new && !is_new) {
+            break;
+        }
+        size_t n = t->size - sizeof(*t);
+        if (n > BOOT_RSDP_MAX) {
+            n = BOOT_RSDP_MAX;
+        }
+        memcpy(bootinfo.acpi_rsdp, t + 1, n);
+        bootinfo.acpi_rsdp_len = (uint8_t) n;
+        bootinfo.acpi_rsdp_new = is_new;
+        break;
+    }
     default:
         break;
     }
@@ -144,6 +162,31 @@ bool bootinfo_is_ram(uint64_t pa, uint64_t len) {
             return true;
         }
     }
+    return false;
+}
+
+bool bootinfo_reserve(uint64_t pa, uint64_t len) {
+    for (int i = 0; i < bootinfo.nmmap; ++i) {
+        struct boot_mmap_entry m = bootinfo.mmap[i];
+        if (m.type != MMAP_AVAILABLE || pa < m.base || len > m.length ||
+            pa - m.base > m.length - len) {
+            continue;
+        }
+        if (bootinfo.nmmap + 2 > BOOT_MAX_MMAP) {
+            log_printf("boot: memory map full; cannot reserve 0x%lx\n", pa);
+            return false;
+        }
+        /* [base, pa) stays, [pa, pa + len) becomes reserved (type 2),
+         * [pa + len, end) is appended; empty pieces are dropped below. */
+        bootinfo.mmap[i].length = pa - m.base;
+        bootinfo.mmap[bootinfo.nmmap++] = (struct boot_mmap_entry){pa, len, 2};
+        bootinfo.mmap[bootinfo.nmmap++] = (struct boot_mmap_entry){
+            pa + len, m.base + m.length - (pa + len), MMAP_AVAILABLE};
+        return true;
+    }
+    log_printf("boot: [0x%lx, 0x%lx) is not inside available RAM; not "
+               "reserved\n",
+               pa, pa + len);
     return false;
 }
 

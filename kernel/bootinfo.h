@@ -10,6 +10,7 @@
 #define BOOT_MAX_MODULES 48
 #define BOOT_NAME_MAX    32
 #define BOOT_CMDLINE_MAX 256
+#define BOOT_RSDP_MAX    36
 
 #define MMAP_AVAILABLE 1
 
@@ -45,6 +46,11 @@ struct bootinfo {
     int nmodules;
     bool has_framebuffer;
     struct boot_framebuffer fb;
+    /* GRUB's copy of the ACPI RSDP (Multiboot2 tag 15, else 14); 0 bytes
+     * when the loader gave none. */
+    uint8_t acpi_rsdp[BOOT_RSDP_MAX];
+    uint8_t acpi_rsdp_len;
+    bool acpi_rsdp_new; /* from the ACPI 2.0+ tag */
 };
 
 extern struct bootinfo bootinfo;
@@ -57,6 +63,10 @@ bool bootinfo_init(uint64_t mbi_pa);
 void bootinfo_log(void);
 /* The module called name, or NULL. */
 const struct boot_module* bootinfo_module(const char* name);
+/* Carves [pa, pa + len) out of the available RAM it lies in, as firmware
+ * that reserves a hole would (the test word kfakehole). False, after
+ * logging why, when it is not inside one available entry. */
+bool bootinfo_reserve(uint64_t pa, uint64_t len);
 /* True when all of [pa, pa + len) is available RAM per the memory map. */
 bool bootinfo_is_ram(uint64_t pa, uint64_t len);
 

@@ -21,7 +21,8 @@
 # (key 'q') ends Bochs through ACPI. The script also watches the serial log
 # and stops Bochs once a verdict is there.
 # Exit status: 0 "test: PASS" in the log, 1 "test: FAIL", 124 timeout,
-# 3 Bochs ended without a verdict (e.g. power-off), 2 usage or setup error.
+# 3 Bochs ended without a verdict (e.g. power-off), 4 the kernel halted (it
+# could not power off), 2 usage or setup error.
 set -euo pipefail
 
 prog=$(basename "$0")
@@ -110,6 +111,8 @@ verdict() {
         echo pass
     elif grep -q '^test: FAIL' "$log"; then
         echo fail
+    elif grep -Eq '^(poweroff: .*; halted|system halted)' "$log"; then
+        echo halted
     fi
 }
 
@@ -144,5 +147,6 @@ fi
 case $(verdict) in
 pass) exit 0 ;;
 fail) exit 1 ;;
+halted) exit 4 ;;
 *) exit 3 ;;
 esac

@@ -9,7 +9,8 @@ import time
 from qemu import TestFailure, TestSkipped
 
 TOOLS = os.path.join(os.path.dirname(__file__), "..", "..", "tools")
-STATUS = {0: "pass", 1: "fail", 3: "ended without a verdict", 124: "timeout"}
+STATUS = {0: "pass", 1: "fail", 3: "ended without a verdict", 4: "halted",
+          124: "timeout"}
 
 
 class BochsRun:
