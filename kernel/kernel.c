@@ -6,6 +6,7 @@
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/devices.h"
+#include "arch/x86_64/ps2.h"
 #include "kernel/bootinfo.h"
 #include "kernel/config.h"
 #include "kernel/console.h"
@@ -150,6 +151,7 @@ _Noreturn void kernel_start(uint64_t mbi_pa) {
         log_printf("kleak: leaking one page on purpose\n");
         (void) kalloc(PAGE_USER, 1);
     }
+    ps2_init();
     timer_init(HZ);
     memviewer_draw();
     schedule();
