@@ -121,18 +121,6 @@ def ps2_ready(m):
                "and IRQ 1 (0x01) must be on" % (config, found.group(2)))
 
 
-@test("machines", "keys")
-def ps2_initialised_bios_and_uefi(ctx):
-    for firmware in ("bios", "uefi"):
-        timeout = UEFI_TIMEOUT if firmware == "uefi" else BIOS_TIMEOUT
-        with Machine(ctx, "ps2-" + firmware, "run=allocators",
-                     firmware=firmware, timeout=timeout) as m:
-            m.wait_log(r"^spawn: pid 4 ", what="the allocators starting")
-            ps2_ready(m)
-            m.sendkey("q")
-            m.expect("poweroff")
-
-
 def all_allocated(m):
     m.wait_log(r"^p-allocator: pid \d stopped after", count=4,
                what="all four allocators running out of memory")

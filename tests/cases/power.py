@@ -8,6 +8,7 @@ import re
 from bochs import BochsRun
 from qemu import Machine
 from cases import BIOS_TIMEOUT, UEFI_TIMEOUT, test, need, clean_log
+from cases.machines import ps2_ready
 
 ACPI_FOUND = (r"^acpi: \\_S5 in the (DSDT|an SSDT): SLP_TYPa \d, SLP_TYPb \d$")
 ACPI_OFF = (r"^poweroff: ACPI S5: SLP_TYPa \d to PM1a 0x[0-9a-f]+, "
@@ -19,6 +20,7 @@ def key_q_acpi(ctx, name, firmware, machine, rsdp_from):
     with Machine(ctx, name, "noemuoff run=allocators", firmware=firmware,
                  machine=machine, timeout=timeout) as m:
         m.wait_log(r"^spawn: pid 4 ", what="the allocators starting")
+        ps2_ready(m)  # and the key below proves the keyboard works
         m.sendkey("q")
         m.expect("poweroff")
         need(m, r"^acpi: RSDP \(%s\) revision \d" % rsdp_from,
