@@ -111,6 +111,7 @@ static void read_tag(const struct mb2_tag* t) {
     case MB2_TAG_CMDLINE:
         copy_string(bootinfo.cmdline, sizeof(bootinfo.cmdline),
                     (const char*) (t + 1));
+        bootinfo.cmdline_len = strnlen((const char*) (t + 1), t->size - 8);
         break;
     case MB2_TAG_LOADER:
         copy_string(bootinfo.loader, sizeof(bootinfo.loader),

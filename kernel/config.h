@@ -17,6 +17,7 @@ struct kconfig {
     bool kcrash;             /* kcrash: fault in the kernel on purpose */
     bool kleak;              /* kleak: leak a page on purpose */
     bool ktriple;            /* ktriple: triple-fault on purpose */
+    bool kiretq;             /* kiretq: fault in regs_return on purpose */
     bool screendump_on_exit; /* dumpscreen: log the screen at the end */
 
     /* Machine tests (tests/cases/machines.py, power.py). */
@@ -29,7 +30,9 @@ struct kconfig {
 extern struct kconfig kconfig;
 
 /* Parses a Multiboot2 command line into kconfig, logging unknown and
- * malformed words. */
-void cmdline_parse(const char* cmdline);
+ * malformed words. full_len is the length the loader gave: when it is more
+ * than strlen(cmdline) the line was cut, and the cut (with the word it
+ * split, which is not parsed) is reported in the log and on screen. */
+void cmdline_parse(const char* cmdline, size_t full_len);
 
 #endif

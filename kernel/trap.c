@@ -19,7 +19,10 @@ static void user_fault(struct proc* p, const struct regs* r) {
         snprintf(msg, sizeof(msg),
                  "PAGE FAULT on 0x%lx (pid %d, %s %s, "
                  "rip=0x%lx)!",
-                 rcr2(), p->pid, (r->err & PFERR_WRITE) ? "write" : "read",
+                 rcr2(), p->pid,
+                 (r->err & PFERR_FETCH)   ? "exec"
+                 : (r->err & PFERR_WRITE) ? "write"
+                                          : "read",
                  (r->err & PFERR_PRESENT) ? "protection problem"
                                           : "missing page",
                  r->rip);

@@ -3,6 +3,7 @@
 
 #include "abi/memlayout.h"
 #include "abi/syscall.h"
+#include "arch/x86_64/cpu.h"
 #include "kernel/panic.h"
 #include "lib/string.h"
 #include "mm/direct.h"
@@ -114,7 +115,8 @@ int vmiter_try_map(struct vmiter* it, uint64_t pa, uint64_t perm) {
         }
         t = entry_table(*e);
     }
-    t->entry[entry_index(va, 1)] = (pa & PTE_PAMASK) | (perm & 0xFFF);
+    uint64_t nx = cpu_nx ? (perm & PTE_NX) : 0;
+    t->entry[entry_index(va, 1)] = (pa & PTE_PAMASK) | (perm & 0xFFF) | nx;
     flush_if_active(it, va);
     vmiter_find(it, it->va);
     return 0;

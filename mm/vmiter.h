@@ -40,9 +40,12 @@ static inline uintptr_t vmiter_va(const struct vmiter* it) {
 static inline bool vmiter_present(const struct vmiter* it) {
     return (*it->pte & PTE_P) != 0;
 }
-/* Effective P|W|U permissions at va (0 when unmapped). */
+/* Effective P|W|U permissions at va, with the leaf's PTE_NX (0 when
+ * unmapped). Intermediate entries never carry NX. */
 static inline uint64_t vmiter_perm(const struct vmiter* it) {
-    return vmiter_present(it) ? (it->perm & *it->pte & PTE_PWU) : 0;
+    return vmiter_present(it)
+               ? (it->perm & *it->pte & PTE_PWU) | (*it->pte & PTE_NX)
+               : 0;
 }
 static inline bool vmiter_writable(const struct vmiter* it) {
     return (vmiter_perm(it) & (PTE_P | PTE_W)) == (PTE_P | PTE_W);
@@ -55,7 +58,8 @@ uint64_t vmiter_pa(const struct vmiter* it);
 /* Kernel pointer (direct map) to the byte mapped at va, or NULL. */
 void* vmiter_kptr(const struct vmiter* it);
 
-/* Maps the page at va to pa with perm (PTE_P|... ; perm 0 unmaps),
+/* Maps the page at va to pa with perm (PTE_P|... ; perm 0 unmaps; PTE_NX
+ * is kept only when the CPU has NX on, else the bit is reserved),
  * allocating missing intermediate tables owned by the same owner as pt's
  * top page. Does not touch the page that was mapped before. Returns 0, or
  * E_NOMEM with nothing mapped when a table could not be allocated. */

@@ -69,6 +69,7 @@ int proc_fork(struct proc* parent) {
     c->pt = cpt;
     c->regs = parent->regs;
     c->regs.rax = 0;
+    proc_ustate_copy(c, parent);
     memcpy(c->name, parent->name, sizeof(c->name));
     c->state = P_RUNNABLE;
     log_printf("fork: pid %d -> pid %d (kallocs %lu-%lu)\n", parent->pid, cpid,

@@ -33,6 +33,13 @@ def test(*labels):
     return register
 
 
+def user(pattern, pid=r"\d+"):
+    """A regex for a line that process pid wrote through log(): the kernel
+    starts each such line with "[pid N] ", so kernel-line patterns anchored
+    with ^ never match one."""
+    return r"^\[pid %s\] %s" % (pid, pattern)
+
+
 def need(m, pattern, what):
     if not re.search(pattern, m.log(), re.M):
         m.fail("expected the log to show %s (/%s/), but it does not" %

@@ -66,10 +66,13 @@ class Screen:
 
 class Machine:
     def __init__(self, ctx, name, cmdline, firmware="bios", media="cdrom",
-                 timeout=60, machine=None, cpus=1, memory=None, cpu=None):
+                 timeout=60, machine=None, cpus=1, memory=None, cpu=None,
+                 qemu_args=()):
         """machine: QEMU -machine (default: pc under BIOS, q35 under UEFI);
         cpus: -smp; memory: -m (default from tools/qemu-defaults.sh); cpu:
-        -cpu model and flags, e.g. "qemu64,-nx" (default: QEMU's)."""
+        -cpu model and flags, e.g. "qemu64,-nx" (default: QEMU's);
+        qemu_args: extra QEMU arguments, appended last (e.g. a -cpu model
+        without a feature)."""
         self.ctx = ctx
         self.dir = os.path.join(ctx.build, "tests", name)
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -108,6 +111,7 @@ class Machine:
                      ctx.iso]
         else:
             args += ["-cdrom", ctx.iso]
+        args += list(qemu_args)
         self.args = args
         self.proc = None
         self.status = None
