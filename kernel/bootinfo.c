@@ -156,39 +156,37 @@ static void read_tag(const struct mb2_tag* t) {
 }
 
 bool bootinfo_is_ram(uint64_t pa, uint64_t len) {
+    /* Some firmware reports overlapping entries; where an available range
+     * and any other type overlap, the other type wins: RAM the firmware
+     * also calls reserved is not the kernel's to hand out. */
+    bool covered = false;
     for (int i = 0; i < bootinfo.nmmap; ++i) {
         const struct boot_mmap_entry* m = &bootinfo.mmap[i];
-        if (m->type == MMAP_AVAILABLE && pa >= m->base &&
-            pa + len <= m->base + m->length) {
-            return true;
+        uint64_t end = m->base + m->length;
+        if (m->type == MMAP_AVAILABLE) {
+            covered |= pa >= m->base && pa + len <= end;
+        } else if (pa < end && m->base < pa + len) {
+            return false;
         }
     }
-    return false;
+    return covered;
 }
 
 bool bootinfo_reserve(uint64_t pa, uint64_t len) {
-    for (int i = 0; i < bootinfo.nmmap; ++i) {
-        struct boot_mmap_entry m = bootinfo.mmap[i];
-        if (m.type != MMAP_AVAILABLE || pa < m.base || len > m.length ||
-            pa - m.base > m.length - len) {
-            continue;
-        }
-        if (bootinfo.nmmap + 2 > BOOT_MAX_MMAP) {
-            log_printf("boot: memory map full; cannot reserve 0x%lx\n", pa);
-            return false;
-        }
-        /* [base, pa) stays, [pa, pa + len) becomes reserved (type 2),
-         * [pa + len, end) is appended; empty pieces are dropped below. */
-        bootinfo.mmap[i].length = pa - m.base;
-        bootinfo.mmap[bootinfo.nmmap++] = (struct boot_mmap_entry){pa, len, 2};
-        bootinfo.mmap[bootinfo.nmmap++] = (struct boot_mmap_entry){
-            pa + len, m.base + m.length - (pa + len), MMAP_AVAILABLE};
-        return true;
+    if (!bootinfo_is_ram(pa, len)) {
+        log_printf("boot: [0x%lx, 0x%lx) is not available RAM; not "
+                   "reserved\n",
+                   pa, pa + len);
+        return false;
     }
-    log_printf("boot: [0x%lx, 0x%lx) is not inside available RAM; not "
-               "reserved\n",
-               pa, pa + len);
-    return false;
+    if (bootinfo.nmmap == BOOT_MAX_MMAP) {
+        log_printf("boot: memory map full; cannot reserve 0x%lx\n", pa);
+        return false;
+    }
+    /* Added on top of the available entry, overlapping it, as some
+     * firmware reports holes: bootinfo_is_ram lets the reservation win. */
+    bootinfo.mmap[bootinfo.nmmap++] = (struct boot_mmap_entry){pa, len, 2};
+    return true;
 }
 
 /* Finds len bytes of RAM at or above MEMSIZE_PHYSICAL, within the direct

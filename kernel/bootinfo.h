@@ -66,11 +66,12 @@ bool bootinfo_init(uint64_t mbi_pa);
 void bootinfo_log(void);
 /* The module called name, or NULL. */
 const struct boot_module* bootinfo_module(const char* name);
-/* Carves [pa, pa + len) out of the available RAM it lies in, as firmware
- * that reserves a hole would (the test word kfakehole). False, after
- * logging why, when it is not inside one available entry. */
+/* Reports [pa, pa + len) reserved (type 2) on top of the available RAM it
+ * lies in, as firmware with an overlapping hole would (the test word
+ * kfakehole). False, after logging why, when it is not available RAM. */
 bool bootinfo_reserve(uint64_t pa, uint64_t len);
-/* True when all of [pa, pa + len) is available RAM per the memory map. */
+/* True when all of [pa, pa + len) is available RAM per the memory map
+ * and no other entry overlaps it. */
 bool bootinfo_is_ram(uint64_t pa, uint64_t len);
 
 #endif
