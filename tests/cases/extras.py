@@ -174,6 +174,18 @@ def cow_fork_page_counts(ctx):
                    eager_kallocs))
 
 
+@test("extras", "robustness")
+def checker_catches_cow_miscount(ctx):
+    """The page checker accepts copy-on-write pages whose count is their
+    number of mappings (every copy-on-write test) and reports one whose
+    count is off (krefbug adds a reference on purpose)."""
+    with Machine(ctx, "krefbug", "test run=t-cowchain cow krefbug",
+                 timeout=BIOS_TIMEOUT) as m:
+        m.expect("fail")
+        need(m, r"^PAGE TABLE ERROR: refcount differs from mappings for page "
+             r"0x[0-9a-f]+", "the miscounted page reported")
+
+
 @test("extras")
 def cow_three_generations(ctx):
     log = run_program(ctx, "cow-chain", "t-cowchain", extra="cow")
