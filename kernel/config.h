@@ -9,17 +9,17 @@
 #define BOOT_WORD_MAX 128
 
 struct kconfig {
-    bool test;              /* leave QEMU through isa-debug-exit */
-    char run[RUN_NAME_MAX]; /* scenario or module to start */
-    bool kalloc_scattered;  /* kalloc=scatter */
-    bool cow;               /* cow: fork shares pages copy-on-write */
-    uint64_t kfail_nth;     /* kfail=N: the Nth kalloc fails */
-    uint64_t kfail_from;    /* kfailfrom=N: every kalloc from the Nth */
-    bool kcrash;            /* kcrash: fault in the kernel on purpose */
-    bool kleak;             /* kleak: leak a page on purpose */
-    bool krefbug; /* krefbug: miscount a copy-on-write page on purpose */
-    bool ktriple; /* ktriple: triple-fault on purpose */
-    bool kiretq;  /* kiretq: fault in regs_return on purpose */
+    bool test;               /* leave QEMU through isa-debug-exit */
+    char run[RUN_NAME_MAX];  /* scenario or module to start */
+    bool kalloc_scattered;   /* kalloc=scatter */
+    bool cow;                /* cow: fork shares pages copy-on-write */
+    uint64_t kfail_nth;      /* kfail=N: the Nth kalloc fails */
+    uint64_t kfail_from;     /* kfailfrom=N: every kalloc from the Nth */
+    bool kcrash;             /* kcrash: fault in the kernel on purpose */
+    bool kleak;              /* kleak: leak a page on purpose */
+    bool krefbug;            /* krefbug: miscount a CoW page on purpose */
+    bool ktriple;            /* ktriple: triple-fault on purpose */
+    bool kiretq;             /* kiretq: fault in regs_return on purpose */
     bool screendump_on_exit; /* dumpscreen: log the screen at the end */
 };
 
