@@ -75,6 +75,20 @@ def map_out_of_memory_changes_nothing(ctx):
               r"changed nothing$")
 
 
+@test("extras", "robustness")
+def map_fuzz(ctx):
+    """A hostile random mix of map (good and bad arguments), page_free,
+    fork and writes, checked against what each page should hold, with
+    eager fork, copy-on-write, and copy-on-write with scattered pages."""
+    for mode in ("", "cow", "cow kalloc=scatter"):
+        log = run_program(ctx, "map-fuzz-" + (mode.replace(" ", "-") or
+                                              "eager"), "t-mapfuzz",
+                          extra=mode)
+        need_user(log, r"t-mapfuzz: \d+ operations checked$")
+        if len(re.findall(r"^fork: pid 1 -> pid", log, re.M)) < 20:
+            raise TestFailure("t-mapfuzz (%s) forked too little" % mode)
+
+
 # -- copy-on-write ---------------------------------------------------------
 def free_pages(s):
     return sum(ch == "." for ch, _ in scr.physical_cells(s))
