@@ -80,10 +80,9 @@ def map_fuzz(ctx):
     """A hostile random mix of map (good and bad arguments), page_free,
     fork and writes, checked against what each page should hold, with
     eager fork, copy-on-write, and copy-on-write with scattered pages."""
-    for mode in ("", "cow", "cow kalloc=scatter"):
-        log = run_program(ctx, "map-fuzz-" + (mode.replace(" ", "-") or
-                                              "eager"), "t-mapfuzz",
-                          extra=mode)
+    for name, mode in (("eager", ""), ("cow", "cow"),
+                       ("cow-scatter", "cow kalloc=scatter")):
+        log = run_program(ctx, "map-fuzz-" + name, "t-mapfuzz", extra=mode)
         need_user(log, r"t-mapfuzz: \d+ operations checked$")
         if len(re.findall(r"^fork: pid 1 -> pid", log, re.M)) < 20:
             raise TestFailure("t-mapfuzz (%s) forked too little" % mode)
