@@ -18,7 +18,11 @@
  * EFER: SCE (syscall), NXE where CPUID 0x80000001 EDX bit 20 offers NX,
  *      FFXSR off (AMD's fast FXSAVE would skip the XMM registers in ring 0,
  *      and they would then cross between processes).
- * FS_BASE, GS_BASE, KERNEL_GS_BASE: 0. */
+ * FS_BASE, GS_BASE, KERNEL_GS_BASE: 0 (selectors then only ever load
+ *      base 0: user code cannot move its FS/GS base).
+ * DR7: 0, so that no breakpoint the firmware left enabled fires in a
+ *      process or in the kernel (user code cannot touch debug registers).
+ * RFLAGS on syscall: see SFMASK in gdt.c; on return: RFLAGS_USER_MASK. */
 #include "arch/x86_64/cpu.h"
 
 #define CPUID_EXT_MAX      0x80000000
@@ -51,4 +55,5 @@ void cpu_config_init(void) {
     wrmsr(MSR_FS_BASE, 0);
     wrmsr(MSR_GS_BASE, 0);
     wrmsr(MSR_KERNEL_GS_BASE, 0);
+    __asm__ volatile("mov %0, %%dr7" : : "r"(0UL));
 }

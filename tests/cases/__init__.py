@@ -52,6 +52,22 @@ def refuse(m, pattern, what):
         m.fail("the log shows %s: %r" % (what, found.group(0)))
 
 
+def need_log(log, pattern, what):
+    """need() for a log already read (after the machine ended)."""
+    if not re.search(pattern, log, re.M):
+        tail = "\n".join("    | " + l for l in log.splitlines()[-40:])
+        raise TestFailure("expected the log to show %s (/%s/), but it does "
+                          "not\n  last log lines:\n%s" % (what, pattern, tail))
+
+
+def refuse_log(log, pattern, what):
+    """refuse() for a log already read."""
+    found = re.search(pattern, log, re.M)
+    if found:
+        raise TestFailure("expected the log not to show %s, but it has %r" %
+                          (what, found.group(0)))
+
+
 def clean_log(m):
     refuse(m, r"^(PANIC|PAGE TABLE ERROR|USER PANIC)", "a failure")
 

@@ -94,7 +94,7 @@ def fork_fault_injection_sweep(ctx):
     print("fork sweep: kallocs %d-%d each failed once, no leak" % (first, last))
 
 
-@test("kill")
+@test("kill", "extras")
 def kill_cases(ctx):
     log = run_program(ctx, "kill", "t-kill")
     for want in (r"^kill: pid 2 by pid 1$", user(r"t-kill: error cases ok", 1),
@@ -103,7 +103,7 @@ def kill_cases(ctx):
             raise TestFailure("missing /%s/ in the log" % want)
 
 
-@test("kill")
+@test("kill", "extras")
 def kill_scenario(ctx):
     with Machine(ctx, "kill-scenario", "test run=kill",
                  timeout=BIOS_TIMEOUT) as m:

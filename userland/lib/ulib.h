@@ -8,44 +8,13 @@
 #include "abi/types.h"
 #include "lib/format.h"
 #include "lib/string.h"
+#include "ucommon.h"
+#include "usyscall.h"
 
 typedef int pid_t;
 
 /* Every program defines this; returning from it exits with its value. */
 int process_main(void);
-
-static inline int64_t syscall0(int64_t nr) {
-    int64_t r;
-    __asm__ volatile("syscall" : "=a"(r) : "a"(nr) : "rcx", "r11", "memory");
-    return r;
-}
-static inline int64_t syscall1(int64_t nr, uint64_t a0) {
-    int64_t r;
-    __asm__ volatile("syscall"
-                     : "=a"(r)
-                     : "a"(nr), "D"(a0)
-                     : "rcx", "r11", "memory");
-    return r;
-}
-static inline int64_t syscall2(int64_t nr, uint64_t a0, uint64_t a1) {
-    int64_t r;
-    __asm__ volatile("syscall"
-                     : "=a"(r)
-                     : "a"(nr), "D"(a0), "S"(a1)
-                     : "rcx", "r11", "memory");
-    return r;
-}
-
-static inline int64_t syscall4(int64_t nr, uint64_t a0, uint64_t a1,
-                               uint64_t a2, uint64_t a3) {
-    int64_t r;
-    register uint64_t r10 __asm__("r10") = a3;
-    __asm__ volatile("syscall"
-                     : "=a"(r)
-                     : "a"(nr), "D"(a0), "S"(a1), "d"(a2), "r"(r10)
-                     : "rcx", "r11", "memory");
-    return r;
-}
 
 static inline pid_t sys_getpid(void) {
     return (pid_t) syscall0(SYS_GETPID);
@@ -94,23 +63,16 @@ static inline uint64_t sys_ticks(void) {
     return (uint64_t) syscall0(SYS_TICKS);
 }
 
+/* Blocks until the timer ticks past *last; returns how many ticks passed
+ * (at least 1) and sets *last to now. A program that does one step per
+ * tick runs at the same pace on any CPU (the allocators do). */
+unsigned ticks_wait(uint64_t* last);
+
 /* Formats a line into the kernel log (through sys_log). */
 void log_printf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Prints on the console page at cell pos (row * 80 + column). */
 int console_printf(int pos, int color, const char* fmt, ...)
     __attribute__((format(printf, 3, 4)));
-
-/* Pseudo-random numbers, 0 <= rand() <= RAND_MAX; each process seeds its
- * own sequence. */
-#define RAND_MAX 0x7FFFFFFF
-int rand(void);
-void srand(unsigned seed);
-
-_Noreturn void assert_fail(const char* file, int line, const char* expr);
-#define assert(x) ((x) ? (void) 0 : assert_fail(__FILE__, __LINE__, #x))
-
-/* The first address past the program's data: the heap starts here. */
-extern uint8_t end[];
 
 #endif
