@@ -298,6 +298,16 @@ SCENARIOS = [("s", "sleep", "p-sleep", 4), ("m", "map", "p-map", 1),
              ("c", "cow", "p-cow", 2)]
 
 
+def check_sleep_rates(m, s):
+    """Row 9 of the sleep scenario: pid N naps twice as long as pid N-1,
+    so (while memory lasts) it holds about half as many pages."""
+    got = re.findall(r"(\d): nap +(\d+) [+-] *(\d+)", s.chars[9])
+    pages = [int(n) for _, _, n in got]
+    if len(got) != 4 or not all(a > b for a, b in zip(pages, pages[1:])):
+        m.fail("sleep scenario row 9 %r: want four processes, the shorter "
+               "the nap the more pages" % s.chars[9])
+
+
 @test("extras", "keys")
 def extras_scenarios_by_run(ctx):
     """Each scenario starts by run=NAME, shows its processes, and soft-
@@ -313,6 +323,8 @@ def extras_scenarios_by_run(ctx):
             if "PAGE TABLE ERROR" in s.text() or "FAULT" in s.text():
                 m.fail("error on screen:\n" + s.text())
             print("--- scenario %s, 3 s in:\n%s" % (name, s.text()))
+            if name == "sleep":
+                check_sleep_rates(m, s)
             m.sendkey("x")
             m.expect("pass")
             clean_log(m)
