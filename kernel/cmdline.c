@@ -28,6 +28,8 @@ static void parse_word(const char* w) {
         kconfig.kcrash = true;
     } else if (KEY_IS("kleak") && !value) {
         kconfig.kleak = true;
+    } else if (KEY_IS("krefbug") && !value) {
+        kconfig.krefbug = true;
     } else if (KEY_IS("ktriple") && !value) {
         kconfig.ktriple = true;
     } else if (KEY_IS("cow") && !value) {

@@ -17,6 +17,7 @@ struct kconfig {
     uint64_t kfail_from;     /* kfailfrom=N: every kalloc from the Nth */
     bool kcrash;             /* kcrash: fault in the kernel on purpose */
     bool kleak;              /* kleak: leak a page on purpose */
+    bool krefbug;            /* krefbug: miscount a CoW page on purpose */
     bool ktriple;            /* ktriple: triple-fault on purpose */
     bool kiretq;             /* kiretq: fault in regs_return on purpose */
     bool screendump_on_exit; /* dumpscreen: log the screen at the end */

@@ -16,6 +16,7 @@
 #include "kernel/panic.h"
 #include "kernel/scenario.h"
 #include "mm/physpages.h"
+#include "mm/uvm.h"
 #include "mm/vm.h"
 #include "proc/proc.h"
 
@@ -166,6 +167,11 @@ _Noreturn void kernel_start(uint64_t mbi_pa) {
     scenario_init();
     kalloc_set_failures(kconfig.kfail_nth, kconfig.kfail_from);
     start_first_scenario();
+    if (kconfig.krefbug) {
+        log_printf("krefbug: the next copy-on-write page gets one reference "
+                   "too many\n");
+        uvm_inject_extra_ref();
+    }
     if (kconfig.kleak) {
         /* A user page nobody maps: the checker must call it leaked. */
         log_printf("kleak: leaking one page on purpose\n");
