@@ -45,7 +45,7 @@ class Screen:
 
 class Machine:
     def __init__(self, ctx, name, cmdline, firmware="bios", media="cdrom",
-                 timeout=60):
+                 timeout=60, extra=()):
         self.ctx = ctx
         self.dir = os.path.join(ctx.build, "tests", name)
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -79,6 +79,8 @@ class Machine:
                      ctx.iso]
         else:
             args += ["-cdrom", ctx.iso]
+        # Extra QEMU options (tools/bench: CPU model, icount).
+        args += list(extra)
         self.args = args
         self.proc = None
         self.status = None
