@@ -12,6 +12,8 @@ static enum kalloc_order order = KALLOC_LOWEST_FIRST;
 static uint64_t calls;
 static uint64_t fail_nth, fail_from;
 static size_t next_scatter;
+/* No page below this index is free (lowest-first search starts here). */
+static size_t free_hint;
 
 extern char kernel_image_start[], kernel_image_end[];
 
@@ -30,6 +32,7 @@ void physpages_init(void) {
         struct physpage* pp = physpage_of(pa);
         pp->refcount = 0;
         pp->pid = 0;
+        free_hint = 0;
         if (pa >= kstart && pa < kend) {
             pp->kind = PAGE_KERNEL;
         } else if (page_is_reserved(pa)) {
@@ -58,6 +61,16 @@ uint64_t kalloc_count(void) {
 #define SCATTER_STRIDE 197
 
 static struct physpage* find_free(void) {
+    if (order == KALLOC_LOWEST_FIRST) {
+        for (size_t pn = free_hint; pn < NPAGES_PHYSICAL; ++pn) {
+            if (physpages[pn].kind == PAGE_FREE) {
+                free_hint = pn + 1;
+                return &physpages[pn];
+            }
+        }
+        free_hint = NPAGES_PHYSICAL;
+        return NULL;
+    }
     for (size_t i = 0; i < NPAGES_PHYSICAL; ++i) {
         size_t pn = i;
         if (order == KALLOC_SCATTERED) {
@@ -73,7 +86,9 @@ static struct physpage* find_free(void) {
     return NULL;
 }
 
-void* kalloc(enum page_kind kind, int pid) {
+/* Takes a free page for kind and pid, unfilled; NULL when none is free
+ * or fault injection says this call fails. */
+static void* take_page(enum page_kind kind, int pid) {
     ++calls;
     if ((fail_nth && calls == fail_nth) || (fail_from && calls >= fail_from)) {
         return NULL;
@@ -85,8 +100,22 @@ void* kalloc(enum page_kind kind, int pid) {
     pp->kind = kind;
     pp->pid = (uint8_t) pid;
     pp->refcount = 1;
-    void* kva = pa2kva((uint64_t) (pp - physpages) * PAGESIZE);
-    memset(kva, 0xCC, PAGESIZE);
+    return pa2kva((uint64_t) (pp - physpages) * PAGESIZE);
+}
+
+void* kalloc(enum page_kind kind, int pid) {
+    void* kva = take_page(kind, pid);
+    if (kva) {
+        memset(kva, 0xCC, PAGESIZE);
+    }
+    return kva;
+}
+
+void* kalloc_zeroed(enum page_kind kind, int pid) {
+    void* kva = take_page(kind, pid);
+    if (kva) {
+        memset(kva, 0, PAGESIZE);
+    }
     return kva;
 }
 
@@ -103,6 +132,9 @@ void kfree(void* kva) {
     if (--pp->refcount == 0) {
         pp->kind = PAGE_FREE;
         pp->pid = 0;
+        if (pa / PAGESIZE < free_hint) {
+            free_hint = pa / PAGESIZE;
+        }
     }
 }
 

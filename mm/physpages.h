@@ -50,6 +50,10 @@ uint64_t kalloc_count(void);
  * given kind and owner with refcount 1; or NULL when no page is free (a
  * normal outcome the caller must handle). */
 void* kalloc(enum page_kind kind, int pid);
+/* kalloc, but the page comes back filled with zeros instead of 0xCC (for
+ * user pages and page tables, which must start zeroed): each byte is
+ * written once. Counts as a kalloc for fault injection. */
+void* kalloc_zeroed(enum page_kind kind, int pid);
 /* Drops one reference to the page at kernel address kva; frees it at 0.
  * kva NULL is ignored. Panics on a page that is not allocated. */
 void kfree(void* kva);

@@ -74,17 +74,35 @@ static pagetable* new_table(const pagetable* top) {
     if (!pp || pp->kind != PAGE_PAGETABLE) {
         panic("page table at %p needs a new table but has no owner", top);
     }
-    pagetable* t = kalloc(PAGE_PAGETABLE, pp->pid);
-    if (t) {
-        memset(t, 0, PAGESIZE);
-    }
-    return t;
+    return kalloc_zeroed(PAGE_PAGETABLE, pp->pid);
 }
 
 static void flush_if_active(const struct vmiter* it, uintptr_t va) {
     if (rcr3() == kva2pa(it->pt)) {
         invlpg(va);
     }
+}
+
+/* The level-1 entry for va in pt, making missing intermediate tables (which
+ * grant P|W|U: the leaf alone limits access). NULL when a table could not
+ * be allocated; the tables made so far stay (empty, owned by pt's owner). */
+static pte_t* leaf_entry(pagetable* pt, uintptr_t va) {
+    pagetable* t = pt;
+    for (int level = 4; level > 1; --level) {
+        pte_t* e = &t->entry[entry_index(va, level)];
+        if (*e & PTE_PS) {
+            panic("cannot map 4 KiB at 0x%lx inside a large page", va);
+        }
+        if (!(*e & PTE_P)) {
+            pagetable* n = new_table(pt);
+            if (!n) {
+                return NULL;
+            }
+            *e = kva2pa(n) | PTE_PWU;
+        }
+        t = entry_table(*e);
+    }
+    return &t->entry[entry_index(va, 1)];
 }
 
 int vmiter_try_map(struct vmiter* it, uint64_t pa, uint64_t perm) {
@@ -99,22 +117,11 @@ int vmiter_try_map(struct vmiter* it, uint64_t pa, uint64_t perm) {
         }
         return 0;
     }
-    pagetable* t = it->pt;
-    for (int level = 4; level > 1; --level) {
-        pte_t* e = &t->entry[entry_index(va, level)];
-        if (*e & PTE_PS) {
-            panic("cannot map 4 KiB at 0x%lx inside a large page", va);
-        }
-        if (!(*e & PTE_P)) {
-            pagetable* n = new_table(it->pt);
-            if (!n) {
-                return E_NOMEM;
-            }
-            *e = kva2pa(n) | PTE_PWU;
-        }
-        t = entry_table(*e);
+    pte_t* e = leaf_entry(it->pt, va);
+    if (!e) {
+        return E_NOMEM;
     }
-    t->entry[entry_index(va, 1)] = (pa & PTE_PAMASK) | (perm & 0xFFF);
+    *e = (pa & PTE_PAMASK) | (perm & 0xFFF);
     flush_if_active(it, va);
     vmiter_find(it, it->va);
     return 0;
@@ -124,6 +131,64 @@ void vmiter_map(struct vmiter* it, uint64_t pa, uint64_t perm) {
     if (vmiter_try_map(it, pa, perm) != 0) {
         panic("out of memory mapping 0x%lx", it->va);
     }
+}
+
+/* Bytes mapped by one level-1 table. */
+#define L1_SPAN (512 * PAGESIZE)
+
+int vmiter_copy_leaves(pagetable* dst, pagetable* src, uintptr_t va,
+                       uintptr_t end) {
+    va = ROUNDDOWN(va, PAGESIZE);
+    while (va < end) {
+        uintptr_t stop = ROUNDDOWN(va, L1_SPAN) + L1_SPAN;
+        if (stop > end) {
+            stop = end;
+        }
+        struct vmiter s = vmiter_at(src, va);
+        if (s.level == 1) {
+            pte_t* d = leaf_entry(dst, va);
+            if (!d) {
+                return E_NOMEM;
+            }
+            memcpy(d, s.pte, (stop - va) / PAGESIZE * sizeof(pte_t));
+        } else if (vmiter_present(&s)) {
+            panic("cannot copy 4 KiB leaves at 0x%lx inside a large page", va);
+        }
+        va = stop;
+    }
+    return 0;
+}
+
+bool vmiter_find_present(struct vmiter* it, uintptr_t end) {
+    while (it->va < end) {
+        if (vmiter_present(it)) {
+            return true;
+        }
+        uintptr_t next;
+        if (it->level == 1) {
+            /* Scan the rest of this table without walking down again. */
+            uintptr_t va = ROUNDDOWN(it->va, PAGESIZE) + PAGESIZE;
+            pte_t* e = it->pte + 1;
+            for (; entry_index(va, 1) != 0 && va < end; va += PAGESIZE, ++e) {
+                if (*e & PTE_P) {
+                    it->va = va;
+                    it->pte = e;
+                    return true;
+                }
+            }
+            next = va;
+        } else {
+            /* Nothing below this entry: skip all that it would map. */
+            uintptr_t span = 1UL << entry_shift(it->level);
+            next = ROUNDDOWN(it->va, span) + span;
+        }
+        if (next <= it->va) {
+            break; /* wrapped past the top of the address space */
+        }
+        vmiter_find(it, next);
+    }
+    it->va = end;
+    return false;
 }
 
 /* ptiter: post-order over the table pages below the top page. The current
@@ -150,6 +215,13 @@ static bool first_from(struct ptiter* it, int plevel, uintptr_t va) {
     unsigned end = plevel == 4 ? USER_TOP_ENTRIES : 512;
     uintptr_t span = 1UL << entry_shift(plevel);
     uintptr_t base = ROUNDDOWN(va, span * 512);
+    /* Only entries that map something below the limit. */
+    if (it->limit <= base) {
+        return false;
+    }
+    if ((it->limit - base + span - 1) / span < end) {
+        end = (unsigned) ((it->limit - base + span - 1) / span);
+    }
     for (unsigned i = entry_index(va, plevel); i < end; ++i) {
         if (!entry_is_table(t->entry[i], plevel)) {
             continue;
@@ -166,10 +238,14 @@ static bool first_from(struct ptiter* it, int plevel, uintptr_t va) {
     return false;
 }
 
-struct ptiter ptiter_at(pagetable* pt) {
-    struct ptiter it = {.pt = pt, .level = 0};
+struct ptiter ptiter_below(pagetable* pt, uintptr_t limit) {
+    struct ptiter it = {.pt = pt, .level = 0, .limit = limit};
     first_from(&it, 4, 0);
     return it;
+}
+
+struct ptiter ptiter_at(pagetable* pt) {
+    return ptiter_below(pt, (uintptr_t) USER_TOP_ENTRIES << entry_shift(4));
 }
 
 void ptiter_next(struct ptiter* it) {

@@ -62,15 +62,35 @@ void* vmiter_kptr(const struct vmiter* it);
 int vmiter_try_map(struct vmiter* it, uint64_t pa, uint64_t perm);
 /* vmiter_try_map that cannot fail (panics), for boot-time kernel maps. */
 void vmiter_map(struct vmiter* it, uint64_t pa, uint64_t perm);
+/* From its current va (included), moves it to the first page mapped below
+ * end, skipping unmapped runs a table (or a whole missing table) at a time.
+ * Returns false, with va = end, when there is none. Loop:
+ *   for (it = vmiter_at(pt, lo); vmiter_find_present(&it, hi);
+ *        vmiter_next(&it)) { ... } */
+bool vmiter_find_present(struct vmiter* it, uintptr_t end);
+/* Makes dst map [va, end) as src does by copying src's level-1 entries a
+ * table's worth at a time (page-aligned; both spaces' intermediate tables
+ * grant P|W|U, as every table made here does, so the leaves alone decide
+ * the permissions). dst must map nothing there and must not be loaded.
+ * Copies frames, not pages: no reference is taken. Returns 0, or E_NOMEM
+ * when a table could not be allocated (what was made stays in dst, for the
+ * caller to free with dst). */
+int vmiter_copy_leaves(pagetable* dst, pagetable* src, uintptr_t va,
+                       uintptr_t end);
 
 struct ptiter {
     pagetable* pt;
-    uintptr_t va; /* lowest va covered by the current table page */
-    int level;    /* 1 (maps 4 KiB pages) to 3; 0 when done */
-    pte_t* pte;   /* the parent's entry that points to the current page */
+    uintptr_t limit; /* only tables that map something below this */
+    uintptr_t va;    /* lowest va covered by the current table page */
+    int level;       /* 1 (maps 4 KiB pages) to 3; 0 when done */
+    pte_t* pte;      /* the parent's entry that points to the current page */
 };
 
 struct ptiter ptiter_at(pagetable* pt);
+/* ptiter_at, visiting only the tables that map addresses below limit
+ * (tables above it are not visited at all: callers that need every table,
+ * e.g. to free them, must know none exists there). */
+struct ptiter ptiter_below(pagetable* pt, uintptr_t limit);
 void ptiter_next(struct ptiter* it);
 static inline bool ptiter_done(const struct ptiter* it) {
     return it->level == 0;

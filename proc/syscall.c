@@ -64,11 +64,10 @@ static int64_t sys_page_alloc(struct proc* p) {
     if (!user_page_addr_ok(va)) {
         return E_INVAL;
     }
-    void* page = kalloc(PAGE_USER, p->pid);
+    void* page = kalloc_zeroed(PAGE_USER, p->pid);
     if (!page) {
         return E_NOMEM;
     }
-    memset(page, 0, PAGESIZE);
     struct vmiter it = vmiter_at(p->pt, va);
     void* old = vmiter_user(&it) ? vmiter_kptr(&it) : NULL;
     if (vmiter_try_map(&it, kva2pa(page), PTE_PWU) != 0) {
