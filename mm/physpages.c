@@ -7,6 +7,7 @@
 #include "mm/direct.h"
 
 struct physpage physpages[NPAGES_PHYSICAL];
+uint64_t mm_changes;
 
 static enum kalloc_order order = KALLOC_LOWEST_FIRST;
 static uint64_t calls;
@@ -100,6 +101,7 @@ static void* take_page(enum page_kind kind, int pid) {
     pp->kind = kind;
     pp->pid = (uint8_t) pid;
     pp->refcount = 1;
+    ++mm_changes;
     return pa2kva((uint64_t) (pp - physpages) * PAGESIZE);
 }
 
@@ -129,6 +131,7 @@ void kfree(void* kva) {
         (pp->kind != PAGE_USER && pp->kind != PAGE_PAGETABLE)) {
         panic("kfree of page 0x%lx that is not allocated", pa);
     }
+    ++mm_changes;
     if (--pp->refcount == 0) {
         pp->kind = PAGE_FREE;
         pp->pid = 0;
@@ -144,6 +147,7 @@ void kref(uint64_t pa) {
         panic("kref of page 0x%lx that cannot take a reference", pa);
     }
     ++pp->refcount;
+    ++mm_changes;
 }
 
 size_t physpages_free_count(void) {

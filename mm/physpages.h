@@ -32,6 +32,12 @@ struct physpage {
 
 extern struct physpage physpages[NPAGES_PHYSICAL];
 
+/* Moves on every change to physpages[] (kalloc, kfree, kref) and to any
+ * page-table entry written through the iterators (mm/vmiter.h), which is
+ * how every entry is written. While it stands still the memory map and its
+ * check (kernel/memviewer.c) cannot have changed. */
+extern uint64_t mm_changes;
+
 /* Order in which kalloc hands out free pages. Scattered order exists to
  * prove that nothing depends on pages being contiguous. */
 enum kalloc_order { KALLOC_LOWEST_FIRST, KALLOC_SCATTERED };

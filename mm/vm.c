@@ -105,6 +105,10 @@ void vm_space_free(pagetable* pt) {
     kfree(pt);
 }
 
+uintptr_t vm_low_difference(pagetable* pt) {
+    return vmiter_first_difference(pt, kernel_pt, 0, PROC_START_ADDR);
+}
+
 bool vm_user_access_ok(pagetable* pt, uintptr_t va, size_t len, bool write) {
     if (len == 0) {
         return true;

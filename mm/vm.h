@@ -19,6 +19,11 @@ pagetable* vm_space_new(int pid);
  * each), every page-table page, and the top page. pt must not be loaded. */
 void vm_space_free(pagetable* pt);
 
+/* The first va below PROC_START_ADDR that pt maps differently from the
+ * kernel's page table (frame or rights), or PROC_START_ADDR when the low
+ * megabyte is exactly the kernel's, as every space's must be. */
+uintptr_t vm_low_difference(pagetable* pt);
+
 /* Loads pt into %cr3 unless it is already there. */
 void vm_activate(pagetable* pt);
 

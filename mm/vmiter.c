@@ -44,25 +44,6 @@ void vmiter_find(struct vmiter* it, uintptr_t va) {
     }
 }
 
-void vmiter_next(struct vmiter* it) {
-    uintptr_t next = ROUNDDOWN(it->va, PAGESIZE) + PAGESIZE;
-    /* Within one level-1 table the next entry is simply the next slot. */
-    if (it->level == 1 && entry_index(next, 1) != 0) {
-        it->va = next;
-        ++it->pte;
-        return;
-    }
-    vmiter_find(it, next);
-}
-
-uint64_t vmiter_pa(const struct vmiter* it) {
-    if (!vmiter_present(it)) {
-        return UINT64_MAX;
-    }
-    uint64_t mask = (1UL << entry_shift(it->level)) - 1;
-    return (*it->pte & PTE_PAMASK & ~mask) + (it->va & mask);
-}
-
 void* vmiter_kptr(const struct vmiter* it) {
     uint64_t pa = vmiter_pa(it);
     return pa == UINT64_MAX ? NULL : pa2kva(pa);
@@ -113,6 +94,7 @@ int vmiter_try_map(struct vmiter* it, uint64_t pa, uint64_t perm) {
         }
         if (it->level == 1 && vmiter_present(it)) {
             *it->pte = 0;
+            ++mm_changes;
             flush_if_active(it, va);
         }
         return 0;
@@ -122,6 +104,7 @@ int vmiter_try_map(struct vmiter* it, uint64_t pa, uint64_t perm) {
         return E_NOMEM;
     }
     *e = (pa & PTE_PAMASK) | (perm & 0xFFF);
+    ++mm_changes;
     flush_if_active(it, va);
     vmiter_find(it, it->va);
     return 0;
@@ -151,12 +134,47 @@ int vmiter_copy_leaves(pagetable* dst, pagetable* src, uintptr_t va,
                 return E_NOMEM;
             }
             memcpy(d, s.pte, (stop - va) / PAGESIZE * sizeof(pte_t));
+            ++mm_changes;
         } else if (vmiter_present(&s)) {
             panic("cannot copy 4 KiB leaves at 0x%lx inside a large page", va);
         }
         va = stop;
     }
     return 0;
+}
+
+/* Same frame and same P|W|U bits (accessed/dirty and the like ignored). */
+static bool same_leaf(pte_t x, pte_t y) {
+    const pte_t mask = PTE_PAMASK | PTE_PWU;
+    return (!(x & PTE_P) && !(y & PTE_P)) || (x & mask) == (y & mask);
+}
+
+uintptr_t vmiter_first_difference(pagetable* a, pagetable* b, uintptr_t va,
+                                  uintptr_t end) {
+    va = ROUNDDOWN(va, PAGESIZE);
+    while (va < end) {
+        uintptr_t stop = ROUNDDOWN(va, L1_SPAN) + L1_SPAN;
+        if (stop > end) {
+            stop = end;
+        }
+        struct vmiter x = vmiter_at(a, va), y = vmiter_at(b, va);
+        bool fast = x.level == 1 && y.level == 1 && x.perm == y.perm;
+        for (; va < stop; va += PAGESIZE) {
+            bool same;
+            if (fast) {
+                same = same_leaf(*x.pte++, *y.pte++);
+            } else {
+                vmiter_find(&x, va);
+                vmiter_find(&y, va);
+                same = vmiter_pa(&x) == vmiter_pa(&y) &&
+                       vmiter_perm(&x) == vmiter_perm(&y);
+            }
+            if (!same) {
+                return va;
+            }
+        }
+    }
+    return end;
 }
 
 bool vmiter_find_present(struct vmiter* it, uintptr_t end) {
