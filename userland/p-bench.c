@@ -32,6 +32,21 @@ static inline uint64_t tsc(void) {
     return ((uint64_t) hi << 32) | lo;
 }
 
+/* Scratch sample arrays live in heap pages mapped only while a row needs
+ * them, so that the program itself stays small (its fork is the "small
+ * process" row): page i above the fork heap. */
+static uint64_t* scratch(int i) {
+    uint8_t* va = heap + (HEAP_MAX + 2 + i) * PAGESIZE;
+    if (sys_page_alloc(va) != 0) {
+        sys_panic("p-bench: no memory for scratch samples");
+    }
+    return (uint64_t*) va;
+}
+
+static void scratch_free(int i) {
+    sys_page_free(heap + (HEAP_MAX + 2 + i) * PAGESIZE);
+}
+
 static void record(uint64_t t0, uint64_t t1) {
     uint64_t d = t1 - t0;
     s[ns++] = d > empty_cost ? d - empty_cost : 0;
@@ -133,7 +148,8 @@ static void bench_pingpong(void) {
 static void bench_pages(void) {
     uint8_t* va = heap + (HEAP_MAX + 1) * PAGESIZE;
     int fresh = 0, replace = 0;
-    static uint64_t rs[NSAMPLES], fs[NSAMPLES];
+    uint64_t* rs = scratch(0);
+    uint64_t* fs = scratch(1);
     for (int i = 0; i < NSAMPLES; ++i) {
         uint64_t t0 = tsc();
         int r1 = sys_page_alloc(va);
@@ -158,6 +174,8 @@ static void bench_pages(void) {
         record(0, fs[i]);
     }
     report("page_free");
+    scratch_free(0);
+    scratch_free(1);
 }
 
 /* Fork a child that exits at once; the sample ends when the parent sees
@@ -194,7 +212,7 @@ static void bench_fork(const char* name, int heap_pages) {
  * each written page still has two owners (a copy, not a re-enable). */
 #define COW_PAGES 16
 static void bench_cow(void) {
-    static uint64_t second[NSAMPLES];
+    uint64_t* second = scratch(0);
     int nsecond = 0;
     for (int i = 0; i < COW_PAGES; ++i) {
         if (sys_page_alloc(heap + i * PAGESIZE) != 0) {
@@ -227,6 +245,7 @@ static void bench_cow(void) {
      * n/a rather than a figure that measures nothing. */
     sort(second, nsecond);
     uint64_t second_med = second[nsecond / 2];
+    scratch_free(0);
     sort_samples();
     uint64_t first_med = s[ns / 2];
     if (first_med < 4 * second_med + 1000) {
