@@ -38,9 +38,22 @@ set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${scen_def}")
 file(STRINGS "${scen_def}" scen_lines REGEX "^SCENARIO\\(")
 set(SCENARIO_ENTRIES "")
 set(WEENSY_SCENARIOS "")
+# A name is a C identifier (the kernel spells it with #name), digits
+# included; a line that does not parse stops the configure step rather than
+# making an empty menu entry.
+set(scen_keys "")
 foreach(line ${scen_lines})
-  string(REGEX MATCH "^SCENARIO\\(([a-z]+), '(.)'" _ "${line}")
+  if(NOT line MATCHES "^SCENARIO\\(([A-Za-z_][A-Za-z0-9_]*), '(.)', \"[^\"]*\", [A-Z0-9_| ]+\\)")
+    message(FATAL_ERROR "kernel/scenarios.def: cannot read '${line}': "
+      "expected SCENARIO(name, 'k', \"programs\", options) with a name of letters, "
+      "digits and '_' (not starting with a digit)")
+  endif()
   set(name ${CMAKE_MATCH_1})
+  if(name IN_LIST WEENSY_SCENARIOS OR CMAKE_MATCH_2 IN_LIST scen_keys)
+    message(FATAL_ERROR "kernel/scenarios.def: scenario '${name}' or key "
+      "'${CMAKE_MATCH_2}' appears twice")
+  endif()
+  list(APPEND scen_keys "${CMAKE_MATCH_2}")
   list(APPEND WEENSY_SCENARIOS ${name})
   string(APPEND SCENARIO_ENTRIES
     "menuentry \"WeensyOS: ${name} (key ${CMAKE_MATCH_2})\" {\n    weensyos \"run=${name}\"\n}\n")

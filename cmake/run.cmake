@@ -6,13 +6,20 @@
 #   run-uefi         UEFI firmware (OVMF) instead of BIOS
 #   run-gdb          paused, waiting for GDB on localhost:1234
 #   run-<scenario>   straight into a scenario (run-allocators, run-fork, ...)
+#   run-<program>    any program on the ISO as pid 1 (run-p-allocator,
+#                    run-t-syscalls, run-p-hello for a new userland/p-hello.c)
 #   gdb              GDB with tools/gdbinit, for a run-gdb in another terminal
-# -DWEENSY_KVM=ON makes them use KVM where /dev/kvm is usable.
+# -DWEENSY_KVM=ON makes them use KVM where /dev/kvm is usable;
+# -DWEENSY_DEBUG_LOG=ON logs every interrupt and reset to
+# build/qemu-debug.log and stops on a triple fault (qemu.sh --debug-log).
 
 set(WEENSY_QEMU_SH "${PROJECT_SOURCE_DIR}/tools/qemu.sh")
 set(weensy_run_flags --build-dir "${CMAKE_BINARY_DIR}")
 if(WEENSY_KVM)
   list(APPEND weensy_run_flags --kvm)
+endif()
+if(WEENSY_DEBUG_LOG)
+  list(APPEND weensy_run_flags --debug-log)
 endif()
 
 # weensy_run_target(NAME COMMENT qemu.sh-arguments...)
@@ -36,6 +43,14 @@ foreach(scenario ${WEENSY_SCENARIOS})
   weensy_run_target(run-${scenario}
                     "Booting WeensyOS into scenario '${scenario}'"
                     window --cmdline "run=${scenario}")
+endforeach()
+# Every program, as pid 1 (scenario names are identifiers and program names
+# start with p- or t-, so the two never collide).
+get_property(weensy_programs GLOBAL PROPERTY WEENSY_PROGRAMS)
+foreach(program ${weensy_programs})
+  weensy_run_target(run-${program}
+                    "Booting WeensyOS with program '${program}' as pid 1"
+                    window --cmdline "run=${program}")
 endforeach()
 
 find_program(WEENSY_GDB gdb)

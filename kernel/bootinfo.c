@@ -99,6 +99,15 @@ static void read_module(const struct mb2_module* t) {
     if (space) {
         *space = '\0';
     }
+    /* A name cut to fit would start under another name: never silently. */
+    size_t full = 0, max = t->size - sizeof(*t);
+    while (full < max && t->string[full] && t->string[full] != ' ') {
+        ++full;
+    }
+    if (full >= sizeof(m->name)) {
+        log_printf("boot: module name '%s' is %zu characters, cut to %zu\n",
+                   t->string, full, sizeof(m->name) - 1);
+    }
     m->size = t->mod_end - t->mod_start;
     module_src[i].start = t->mod_start;
     module_src[i].end = t->mod_end;
@@ -109,6 +118,7 @@ static void read_tag(const struct mb2_tag* t) {
     case MB2_TAG_CMDLINE:
         copy_string(bootinfo.cmdline, sizeof(bootinfo.cmdline),
                     (const char*) (t + 1));
+        bootinfo.cmdline_len = strnlen((const char*) (t + 1), t->size - 8);
         break;
     case MB2_TAG_LOADER:
         copy_string(bootinfo.loader, sizeof(bootinfo.loader),

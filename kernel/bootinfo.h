@@ -7,9 +7,11 @@
 #include "abi/types.h"
 
 #define BOOT_MAX_MMAP    64
-#define BOOT_MAX_MODULES 48
+#define BOOT_MAX_MODULES 128
 #define BOOT_NAME_MAX    32
-#define BOOT_CMDLINE_MAX 256
+/* GRUB passes long command lines; one past this is cut, and the cut is
+ * reported (cmdline_len keeps the length GRUB gave). */
+#define BOOT_CMDLINE_MAX 4096
 
 #define MMAP_AVAILABLE 1
 
@@ -38,6 +40,7 @@ struct boot_framebuffer {
 
 struct bootinfo {
     char cmdline[BOOT_CMDLINE_MAX];
+    size_t cmdline_len; /* as given by the loader: > strlen(cmdline) if cut */
     char loader[BOOT_NAME_MAX];
     struct boot_mmap_entry mmap[BOOT_MAX_MMAP];
     int nmmap;

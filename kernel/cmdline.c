@@ -1,6 +1,7 @@
 /* cmdline.c: the Multiboot2 command line, a list of words. */
 #include "kernel/config.h"
 
+#include "kernel/console.h"
 #include "kernel/log.h"
 #include "lib/string.h"
 
@@ -29,6 +30,10 @@ static void parse_word(const char* w) {
         kconfig.kleak = true;
     } else if (KEY_IS("ktriple") && !value) {
         kconfig.ktriple = true;
+    } else if (KEY_IS("cow") && !value) {
+        kconfig.cow = true;
+    } else if (KEY_IS("kiretq") && !value) {
+        kconfig.kiretq = true;
     } else if (KEY_IS("dumpscreen") && !value) {
         kconfig.screendump_on_exit = true;
     } else if (KEY_IS("run") && value) {
@@ -55,15 +60,36 @@ static void parse_word(const char* w) {
 #undef KEY_IS
 }
 
-void cmdline_parse(const char* cmdline) {
+/* Reports a cut command line; returns where parsing must stop: before
+ * the word the cut split, which would otherwise be read as another. */
+static const char* report_cut(const char* cmdline, size_t full_len) {
+    size_t kept = strlen(cmdline);
+    const char* stop = cmdline + kept;
+    while (stop > cmdline && stop[-1] != ' ') {
+        --stop;
+    }
+    log_printf("cmdline: command line of %zu characters cut at %zu; the "
+               "rest, from '%.16s', is ignored\n",
+               full_len, kept, stop);
+    console_message(ROW_MESSAGE, COLOR_RED,
+                    "command line of %zu characters cut at %zu (see log)",
+                    full_len, kept);
+    return stop;
+}
+
+void cmdline_parse(const char* cmdline, size_t full_len) {
     char word[BOOT_WORD_MAX];
     const char* p = cmdline;
-    while (*p) {
-        while (*p == ' ') {
+    const char* end = cmdline + strlen(cmdline);
+    if (full_len > (size_t) (end - cmdline)) {
+        end = report_cut(cmdline, full_len);
+    }
+    while (p < end) {
+        while (p < end && *p == ' ') {
             ++p;
         }
         size_t n = 0;
-        while (p[n] && p[n] != ' ') {
+        while (p + n < end && p[n] != ' ') {
             ++n;
         }
         if (n == 0) {

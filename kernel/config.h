@@ -12,18 +12,22 @@ struct kconfig {
     bool test;               /* leave QEMU through isa-debug-exit */
     char run[RUN_NAME_MAX];  /* scenario or module to start */
     bool kalloc_scattered;   /* kalloc=scatter */
+    bool cow;                /* cow: fork shares pages copy-on-write */
     uint64_t kfail_nth;      /* kfail=N: the Nth kalloc fails */
     uint64_t kfail_from;     /* kfailfrom=N: every kalloc from the Nth */
     bool kcrash;             /* kcrash: fault in the kernel on purpose */
     bool kleak;              /* kleak: leak a page on purpose */
     bool ktriple;            /* ktriple: triple-fault on purpose */
+    bool kiretq;             /* kiretq: fault in regs_return on purpose */
     bool screendump_on_exit; /* dumpscreen: log the screen at the end */
 };
 
 extern struct kconfig kconfig;
 
 /* Parses a Multiboot2 command line into kconfig, logging unknown and
- * malformed words. */
-void cmdline_parse(const char* cmdline);
+ * malformed words. full_len is the length the loader gave: when it is more
+ * than strlen(cmdline) the line was cut, and the cut (with the word it
+ * split, which is not parsed) is reported in the log and on screen. */
+void cmdline_parse(const char* cmdline, size_t full_len);
 
 #endif

@@ -69,6 +69,20 @@ static void selftest_triple_fault(void) {
     __asm__ volatile("lidt %0; int3" : : "m"(empty));
 }
 
+/* kiretq: leaving by iretq with a data segment as %cs is a #GP in
+ * regs_return itself, to prove that assembly entry points have names. */
+__attribute__((noinline)) static void selftest_entry_fault(void) {
+    log_printf("kiretq: faulting in regs_return on purpose\n");
+    static struct regs bad;
+    bad.intno = INT_GPF;
+    bad.rip = (uintptr_t) selftest_entry_fault;
+    bad.cs = SEG_KDATA;
+    bad.ss = SEG_KDATA;
+    bad.rsp = KERNEL_STACK_TOP;
+    bad.rbp = read_rbp();
+    regs_return(&bad);
+}
+
 static void start_first_scenario(void) {
     const char* name = kconfig.run[0] ? kconfig.run : DEFAULT_SCENARIO;
     if (!scenario_start(name)) {
@@ -99,13 +113,16 @@ _Noreturn void kernel_start(uint64_t mbi_pa) {
     log_printf("\nWeensyOS: kernel image [0x%lx, 0x%lx)\n",
                (uintptr_t) kernel_image_start, (uintptr_t) kernel_image_end);
     cpu_init();
+    log_printf("cpu: NX %s\n", cpu_nx ? "on: user data, stack and console "
+                                        "never execute"
+                                      : "not offered by this CPU");
     console_init();
     if (!bootinfo_init(mbi_pa)) {
         panic("unusable Multiboot2 information");
     }
     bootinfo_log();
     display_init();
-    cmdline_parse(bootinfo.cmdline);
+    cmdline_parse(bootinfo.cmdline, bootinfo.cmdline_len);
     ksyms_init();
     physpages_init();
     kalloc_set_order(kconfig.kalloc_scattered ? KALLOC_SCATTERED
@@ -116,6 +133,9 @@ _Noreturn void kernel_start(uint64_t mbi_pa) {
     }
     if (kconfig.ktriple) {
         selftest_triple_fault();
+    }
+    if (kconfig.kiretq) {
+        selftest_entry_fault();
     }
     proc_init();
     proc_set_all_exited_hook(kernel_all_exited);

@@ -3,7 +3,10 @@
  * it, then compares with physpages[]:
  * - no user mapping of page 0, a reserved, kernel or free page;
  * - the low megabyte of every space maps exactly what the kernel maps;
- * - a user page's refcount equals its number of mappings (0: leaked);
+ * - a user page's refcount equals its number of mappings (0: leaked), for
+ *   copy-on-write and shared pages too;
+ * - a private writable page is mapped once; a copy-on-write entry is
+ *   read-only and not also MAP_SHARED (mm/uvm.h);
  * - a page-table page is used exactly once, by the process that owns it. */
 #include "kernel/memviewer.h"
 
@@ -46,6 +49,14 @@ static void check_user_mapping(struct pagefacts* f, const struct vmiter* it,
                                          : "user mapping of non-user page",
              pid);
     } else {
+        uint64_t flags = vmiter_flags(it);
+        if ((flags & PTE_COW) && (flags & (PTE_W | PTE_SHARED))) {
+            fail(f, vmiter_va(it), "writable or shared copy-on-write at va",
+                 pid);
+        }
+        if ((flags & PTE_W) && !(flags & PTE_SHARED)) {
+            ++f[pa / PAGESIZE].private_writable;
+        }
         ++f[pa / PAGESIZE].mappings;
         f[pa / PAGESIZE].pid = (uint8_t) pid;
     }
@@ -81,6 +92,8 @@ static void check_counts(struct pagefacts* f) {
                 fail(f, pa, "leaked user page", pp->pid);
             } else if (pp->refcount != f[pn].mappings) {
                 fail(f, pa, "refcount differs from mappings for page", pp->pid);
+            } else if (f[pn].private_writable && f[pn].mappings > 1) {
+                fail(f, pa, "private writable page mapped twice:", pp->pid);
             }
         } else if (pp->kind == PAGE_PAGETABLE) {
             if (f[pn].tables == 0) {

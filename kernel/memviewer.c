@@ -83,6 +83,19 @@ static int pid_color(int pid) {
     return colors[(pid - 1) % 5];
 }
 
+/* A page-table page: the pid's digit on red, in the pid's colour where
+ * that reads on red, else black (pid 1's light red) or light cyan (pid 3's
+ * light blue). */
+static int pagetable_color(int pid) {
+    int fg = pid_color(pid);
+    if (fg == 0x0C) {
+        fg = 0x00;
+    } else if (fg == 0x09) {
+        fg = 0x0B;
+    }
+    return 0x40 | fg;
+}
+
 /* The cell for physical page pa (below MEMSIZE_PHYSICAL), as both maps
  * show it. */
 static uint16_t page_cell(uint64_t pa, uint64_t console_pa) {
@@ -102,7 +115,7 @@ static uint16_t page_cell(uint64_t pa, uint64_t console_pa) {
         if (f->tables == 0) {
             return CELL('L', COLOR_ERROR);
         }
-        return CELL(pid_symbol(pp->pid), 0x40 | pid_color(pp->pid));
+        return CELL(pid_symbol(pp->pid), pagetable_color(pp->pid));
     case PAGE_USER:
         if (f->mappings == 0) {
             return CELL('L', COLOR_ERROR);

@@ -9,9 +9,10 @@
 /* What the checker learned about one physical page by walking every live
  * address space. */
 struct pagefacts {
-    uint8_t mappings; /* user mappings at/above PROC_START_ADDR */
-    uint8_t tables;   /* times it is used as a page-table page */
-    uint8_t pid;      /* a process that maps it (or owns it as a table) */
+    uint8_t mappings;         /* user mappings at/above PROC_START_ADDR */
+    uint8_t private_writable; /* of those, writable and not MAP_SHARED */
+    uint8_t tables;           /* times it is used as a page-table page */
+    uint8_t pid; /* a process that maps it (or owns it as a table) */
     bool error;
 };
 

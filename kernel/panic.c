@@ -81,7 +81,10 @@ _Noreturn void panic_trap(const struct regs* r) {
     const char* what = cpu_exception_name(r->intno);
     if (r->intno == INT_PAGEFAULT) {
         log_printf("PANIC: kernel %s at 0x%lx (%s, rip=0x%lx)\n", what, rcr2(),
-                   (r->err & PFERR_WRITE) ? "write" : "read", r->rip);
+                   (r->err & PFERR_FETCH)   ? "exec"
+                   : (r->err & PFERR_WRITE) ? "write"
+                                            : "read",
+                   r->rip);
     } else {
         log_printf("PANIC: kernel %s (vector %lu, error 0x%lx, rip=0x%lx)\n",
                    what, r->intno, r->err, r->rip);

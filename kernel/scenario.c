@@ -10,14 +10,17 @@
 #include "mm/physpages.h"
 #include "proc/proc.h"
 
+#define SCENARIO_COW 1 /* fork shares pages copy-on-write */
+
 struct scenario {
     const char* name;
     char key;
     const char* programs;
+    unsigned options; /* SCENARIO_* */
 };
 
 static const struct scenario scenarios[] = {
-#define SCENARIO(name, key, programs) {#name, key, programs},
+#define SCENARIO(name, key, programs, options) {#name, key, programs, options},
 #include "kernel/scenarios.def"
 #undef SCENARIO
 };
@@ -70,13 +73,18 @@ static bool start_programs(const char* list) {
 bool scenario_start(const char* name) {
     for (size_t i = 0; i < NSCENARIOS; ++i) {
         if (strcmp(scenarios[i].name, name) == 0) {
-            log_printf("run: scenario '%s'\n", name);
+            bool cow = kconfig.cow || (scenarios[i].options & SCENARIO_COW);
+            proc_set_fork_cow(cow);
+            log_printf("run: scenario '%s'%s\n", name,
+                       cow ? " (copy-on-write fork)" : "");
             return start_programs(scenarios[i].programs);
         }
     }
     /* Not a scenario: one module, or several separated by commas (each
      * started in order; the run counts if any of them started). */
-    log_printf("run: modules '%s'\n", name);
+    proc_set_fork_cow(kconfig.cow);
+    log_printf("run: modules '%s'%s\n", name,
+               kconfig.cow ? " (copy-on-write fork)" : "");
     char list[RUN_NAME_MAX];
     size_t n = strnlen(name, sizeof(list) - 1);
     for (size_t i = 0; i < n; ++i) {

@@ -11,15 +11,29 @@
 #include "kernel/panic.h"
 #include "kernel/scenario.h"
 #include "lib/format.h"
+#include "mm/physpages.h"
+#include "mm/uvm.h"
 #include "proc/proc.h"
 
-static void user_fault(struct proc* p, const struct regs* r) {
+/* Ends p for the fault in r; out_of_memory: a copy-on-write write that
+ * found no free page. */
+static void user_fault(struct proc* p, const struct regs* r,
+                       bool out_of_memory) {
     char msg[CONSOLE_COLUMNS];
-    if (r->intno == INT_PAGEFAULT) {
+    if (out_of_memory) {
+        log_printf("cow: pid %d: out of memory (kalloc %lu)\n", p->pid,
+                   kalloc_count());
+        snprintf(msg, sizeof(msg),
+                 "PAGE FAULT on 0x%lx (pid %d, out of memory, rip=0x%lx)!",
+                 rcr2(), p->pid, r->rip);
+    } else if (r->intno == INT_PAGEFAULT) {
         snprintf(msg, sizeof(msg),
                  "PAGE FAULT on 0x%lx (pid %d, %s %s, "
                  "rip=0x%lx)!",
-                 rcr2(), p->pid, (r->err & PFERR_WRITE) ? "write" : "read",
+                 rcr2(), p->pid,
+                 (r->err & PFERR_FETCH)   ? "exec"
+                 : (r->err & PFERR_WRITE) ? "write"
+                                          : "read",
                  (r->err & PFERR_PRESENT) ? "protection problem"
                                           : "missing page",
                  r->rip);
@@ -75,7 +89,14 @@ _Noreturn void trap_entry(struct regs* r) {
         if (!from_user) {
             panic_trap(r);
         }
-        user_fault(current, r);
+        enum uvm_fault f = UVM_FAULT_REAL;
+        if (r->intno == INT_PAGEFAULT) {
+            f = uvm_page_fault(current->pt, current->pid, rcr2(), r->err);
+        }
+        if (f == UVM_FAULT_RESOLVED) {
+            proc_run(current);
+        }
+        user_fault(current, r, f == UVM_FAULT_NOMEM);
         schedule();
     }
     /* Interrupts that change nothing resume whoever was interrupted. */

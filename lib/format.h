@@ -13,6 +13,14 @@ typedef void (*format_sink)(void* ctx, char c);
  * modifiers l, ll, z. Returns the number of characters produced. */
 int vformat(format_sink sink, void* ctx, const char* fmt, va_list ap);
 
+/* A sink that also has a colour: %C passes its int argument here. */
+typedef void (*format_recolor)(void* ctx, int color);
+
+/* vformat, and `%C` takes an int and hands it to recolor (when not NULL),
+ * as the handout's console printer changes colour mid-string. */
+int vformat_color(format_sink sink, format_recolor recolor, void* ctx,
+                  const char* fmt, va_list ap);
+
 /* snprintf: always NUL-terminates when size > 0; returns the length the
  * full output would have had. */
 int snprintf(char* buf, size_t size, const char* fmt, ...)
@@ -20,7 +28,8 @@ int snprintf(char* buf, size_t size, const char* fmt, ...)
 int vsnprintf(char* buf, size_t size, const char* fmt, va_list ap);
 
 /* Prints into a console cell grid (CONSOLE_ROWS x CONSOLE_COLUMNS cells of
- * (attribute << 8) | character) from cell pos with attribute color; '\n'
+ * (attribute << 8) | character) from cell pos with attribute color (or
+ * color >> 8 when color > 0xFF: 0x0700 is 0x07); '\n'
  * moves to the next row. Cells off the grid are not written. Returns the
  * position after the last character. */
 int vformat_cells(volatile uint16_t* cells, int pos, int color, const char* fmt,

@@ -116,6 +116,9 @@ bool parse_u64(const char* s, uint64_t* out) {
         } else {
             return false;
         }
+        if (v > (UINT64_MAX - d) / base) {
+            return false; /* does not fit in 64 bits: malformed, not wrapped */
+        }
         v = v * base + d;
     }
     *out = v;

@@ -16,7 +16,8 @@ int strncmp(const char* a, const char* b, size_t n);
 char* strchr(const char* s, int c);
 
 /* Parses an unsigned number (decimal, or hex with 0x) from s. Returns
- * true and stores it in *out only when the whole string is a number. */
+ * true and stores it in *out only when the whole string is a number that
+ * fits in 64 bits (a larger one is malformed: false, never wrapped). */
 bool parse_u64(const char* s, uint64_t* out);
 
 #endif

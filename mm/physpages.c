@@ -113,6 +113,14 @@ void* kalloc(enum page_kind kind, int pid) {
     return kva;
 }
 
+void* kalloc_copy(enum page_kind kind, int pid, const void* src) {
+    void* kva = take_page(kind, pid);
+    if (kva) {
+        memcpy(kva, src, PAGESIZE);
+    }
+    return kva;
+}
+
 void* kalloc_zeroed(enum page_kind kind, int pid) {
     void* kva = take_page(kind, pid);
     if (kva) {

@@ -5,7 +5,8 @@
  * - A free page has refcount 0 and kind PAGE_FREE. Only kalloc and kfree
  *   change that.
  * - A user page's refcount is the number of page-table entries that map it
- *   (fork sharing raises it with kref). Its pid is the process that
+ *   (fork sharing raises it with kref; mm/uvm.h keeps the rule for maps,
+ *   shared and copy-on-write pages). Its pid is the process that
  *   allocated it, kept for display only; the viewer finds the live owner
  *   by walking page tables.
  * - A page-table page has refcount 1 and belongs to exactly one process.
@@ -60,6 +61,10 @@ void* kalloc(enum page_kind kind, int pid);
  * user pages and page tables, which must start zeroed): each byte is
  * written once. Counts as a kalloc for fault injection. */
 void* kalloc_zeroed(enum page_kind kind, int pid);
+/* kalloc, but the page comes back holding a copy of the page at kernel
+ * address src (fork's copies, copy-on-write): written once, not filled
+ * with 0xCC first. */
+void* kalloc_copy(enum page_kind kind, int pid, const void* src);
 /* Drops one reference to the page at kernel address kva; frees it at 0.
  * kva NULL is ignored. Panics on a page that is not allocated. */
 void kfree(void* kva);

@@ -3,6 +3,7 @@
 
 #include "abi/memlayout.h"
 #include "abi/syscall.h"
+#include "arch/x86_64/cpu.h"
 #include "kernel/panic.h"
 #include "lib/string.h"
 #include "mm/direct.h"
@@ -86,6 +87,14 @@ static pte_t* leaf_entry(pagetable* pt, uintptr_t va) {
     return &t->entry[entry_index(va, 1)];
 }
 
+int vmiter_try_prepare(struct vmiter* it) {
+    if (!leaf_entry(it->pt, ROUNDDOWN(it->va, PAGESIZE))) {
+        return E_NOMEM;
+    }
+    vmiter_find(it, it->va);
+    return 0;
+}
+
 int vmiter_try_map(struct vmiter* it, uint64_t pa, uint64_t perm) {
     uintptr_t va = ROUNDDOWN(it->va, PAGESIZE);
     if (!(perm & PTE_P)) {
@@ -103,7 +112,8 @@ int vmiter_try_map(struct vmiter* it, uint64_t pa, uint64_t perm) {
     if (!e) {
         return E_NOMEM;
     }
-    *e = (pa & PTE_PAMASK) | (perm & 0xFFF);
+    uint64_t nx = cpu_nx ? (perm & PTE_NX) : 0;
+    *e = (pa & PTE_PAMASK) | (perm & 0xFFF) | nx;
     ++mm_changes;
     flush_if_active(it, va);
     vmiter_find(it, it->va);

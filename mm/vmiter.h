@@ -22,6 +22,11 @@ typedef struct pagetable {
     pte_t entry[512];
 } pagetable;
 
+/* Software bits of a user page's entry (bits 9-11 are the CPU's "available"
+ * bits); see mm/uvm.h for what they mean and who sets them. */
+#define PTE_COW    0x200UL /* private page shared read-only until written */
+#define PTE_SHARED 0x400UL /* MAP_SHARED page: fork shares it as it is */
+
 struct vmiter {
     pagetable* pt;
     uintptr_t va;
@@ -51,9 +56,17 @@ static inline uintptr_t vmiter_va(const struct vmiter* it) {
 static inline bool vmiter_present(const struct vmiter* it) {
     return (*it->pte & PTE_P) != 0;
 }
-/* Effective P|W|U permissions at va (0 when unmapped). */
+/* Effective P|W|U permissions at va, with the leaf's PTE_NX (0 when
+ * unmapped). Intermediate entries never carry NX. */
 static inline uint64_t vmiter_perm(const struct vmiter* it) {
-    return vmiter_present(it) ? (it->perm & *it->pte & PTE_PWU) : 0;
+    return vmiter_present(it)
+               ? (it->perm & *it->pte & PTE_PWU) | (*it->pte & PTE_NX)
+               : 0;
+}
+/* Every bit of the entry except the frame address (permissions, software
+ * bits, NX), or 0 when unmapped. */
+static inline uint64_t vmiter_flags(const struct vmiter* it) {
+    return vmiter_present(it) ? (*it->pte & ~PTE_PAMASK) : 0;
 }
 static inline bool vmiter_writable(const struct vmiter* it) {
     return (vmiter_perm(it) & (PTE_P | PTE_W)) == (PTE_P | PTE_W);
@@ -72,11 +85,18 @@ static inline uint64_t vmiter_pa(const struct vmiter* it) {
 /* Kernel pointer (direct map) to the byte mapped at va, or NULL. */
 void* vmiter_kptr(const struct vmiter* it);
 
-/* Maps the page at va to pa with perm (PTE_P|... ; perm 0 unmaps),
+/* Maps the page at va to pa with perm (PTE_P|..., software bits 9-11
+ * included; perm without PTE_P unmaps; PTE_NX is kept only when the CPU has
+ * NX on, else the bit is reserved),
  * allocating missing intermediate tables owned by the same owner as pt's
  * top page. Does not touch the page that was mapped before. Returns 0, or
  * E_NOMEM with nothing mapped when a table could not be allocated. */
 int vmiter_try_map(struct vmiter* it, uint64_t pa, uint64_t perm);
+/* Makes sure the level-1 table that holds va's entry exists, allocating
+ * missing tables as vmiter_try_map does. Returns 0 or E_NOMEM (tables made
+ * before the failure stay, empty). Afterwards vmiter_try_map at any va that
+ * table covers cannot fail. */
+int vmiter_try_prepare(struct vmiter* it);
 /* vmiter_try_map that cannot fail (panics), for boot-time kernel maps. */
 void vmiter_map(struct vmiter* it, uint64_t pa, uint64_t perm);
 /* From its current va (included), moves it to the first page mapped below

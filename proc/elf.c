@@ -100,7 +100,9 @@ static const char* validate(const Elf64_Ehdr* eh, const Elf64_Phdr* ph,
  * through the iterator, so the pages' physical order does not matter. */
 static int load_segment(pagetable* pt, int pid, const Elf64_Phdr* ph,
                         const uint8_t* image) {
-    uint64_t perm = PTE_P | PTE_U | ((ph->p_flags & PF_W) ? PTE_W : 0);
+    /* Only segments marked executable may run (PTE_NX on the rest). */
+    uint64_t perm = PTE_P | PTE_U | ((ph->p_flags & PF_W) ? PTE_W : 0) |
+                    ((ph->p_flags & PF_X) ? 0 : PTE_NX);
     uint64_t end = ph->p_vaddr + ph->p_memsz;
     for (struct vmiter it = vmiter_at(pt, ROUNDDOWN(ph->p_vaddr, PAGESIZE));
          vmiter_va(&it) < end; vmiter_next(&it)) {

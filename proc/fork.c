@@ -1,11 +1,12 @@
 /* fork.c: copies a process. Below PROC_START_ADDR the child gets the same
- * kernel mappings as every space; above it, a private copy of every
- * writable user page and a shared reference to every read-only one. */
+ * kernel mappings as every space; above it, each user page as
+ * uvm_fork_page gives it: shared and read-only pages are shared, private
+ * writable pages are copied, or shared copy-on-write when that is on. */
 #include "abi/syscall.h"
 #include "kernel/log.h"
 #include "lib/string.h"
-#include "mm/direct.h"
 #include "mm/physpages.h"
+#include "mm/uvm.h"
 #include "mm/vm.h"
 #include "proc/proc.h"
 
@@ -18,28 +19,12 @@ static int free_slot(void) {
     return E_AGAIN;
 }
 
-/* Makes the child's mapping at va. On failure nothing new is mapped or
- * referenced at va. */
-static int copy_page(pagetable* cpt, int cpid, const struct vmiter* src) {
-    struct vmiter dst = vmiter_at(cpt, vmiter_va(src));
-    uint64_t perm = vmiter_perm(src);
-    if (!(perm & PTE_W)) {
-        if (vmiter_try_map(&dst, vmiter_pa(src), perm) != 0) {
-            return E_NOMEM;
-        }
-        kref(vmiter_pa(src));
-        return 0;
-    }
-    void* page = kalloc(PAGE_USER, cpid);
-    if (!page) {
-        return E_NOMEM;
-    }
-    memcpy(page, vmiter_kptr(src), PAGESIZE);
-    if (vmiter_try_map(&dst, kva2pa(page), perm) != 0) {
-        kfree(page);
-        return E_NOMEM;
-    }
-    return 0;
+/* Set by the kernel for each scenario (the `cow` word or the cow
+ * scenario); read only by proc_fork. */
+static bool fork_cow;
+
+void proc_set_fork_cow(bool on) {
+    fork_cow = on;
 }
 
 static int out_of_memory(const struct proc* parent, uint64_t first_kalloc) {
@@ -60,7 +45,7 @@ int proc_fork(struct proc* parent) {
     }
     for (struct vmiter it = vmiter_at(parent->pt, PROC_START_ADDR);
          vmiter_va(&it) < MEMSIZE_VIRTUAL; vmiter_next(&it)) {
-        if (vmiter_user(&it) && copy_page(cpt, cpid, &it) != 0) {
+        if (vmiter_user(&it) && uvm_fork_page(cpt, cpid, &it, fork_cow) != 0) {
             vm_space_free(cpt);
             return out_of_memory(parent, first_kalloc);
         }
@@ -69,6 +54,7 @@ int proc_fork(struct proc* parent) {
     c->pt = cpt;
     c->regs = parent->regs;
     c->regs.rax = 0;
+    proc_ustate_copy(c, parent);
     memcpy(c->name, parent->name, sizeof(c->name));
     c->state = P_RUNNABLE;
     log_printf("fork: pid %d -> pid %d (kallocs %lu-%lu)\n", parent->pid, cpid,

@@ -33,7 +33,7 @@ static int map_stack(pagetable* pt, int pid) {
         return E_NOMEM;
     }
     struct vmiter it = vmiter_at(pt, USER_STACK_PAGE);
-    if (vmiter_try_map(&it, kva2pa(page), PTE_PWU) != 0) {
+    if (vmiter_try_map(&it, kva2pa(page), PTE_PWU_NX) != 0) {
         kfree(page);
         return E_NOMEM;
     }
@@ -66,6 +66,7 @@ int proc_spawn(int pid, const struct boot_module* m) {
     p->regs.cs = SEG_UCODE;
     p->regs.ss = SEG_UDATA;
     p->regs.rflags = RFLAGS_IF;
+    ustate_init(&p->ustate);
     p->pt = pt;
     memcpy(p->name, m->name, sizeof(p->name));
     p->state = P_RUNNABLE;
@@ -90,6 +91,7 @@ static void end_quietly(struct proc* p) {
         vm_activate(vm_kernel_pagetable());
     }
     vm_space_free(p->pt);
+    proc_ustate_forget(p);
     p->pt = NULL;
     p->state = P_FREE;
     if (current == p) {

@@ -7,11 +7,15 @@
  * - pt: set when the process is made (spawn, fork), freed by proc_end.
  *   The memory viewer and checker only read it.
  * - regs: saved on every entry to the kernel from this process, loaded on
- *   every return to it; system calls write their result into regs.rax. */
+ *   every return to it; system calls write their result into regs.rax.
+ * - ustate: FPU/SSE state and data selectors; up to date only while the
+ *   process is not the one whose state the CPU holds (sched.c owns that
+ *   hand-over: proc_run, proc_ustate_copy, proc_ustate_forget). */
 #ifndef PROC_PROC_H
 #define PROC_PROC_H
 
 #include "abi/memlayout.h"
+#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/bootinfo.h"
 #include "mm/vmiter.h"
@@ -22,6 +26,9 @@ enum proc_state {
     P_BLOCKED, /* sleeping until wake_tick */
 };
 
+/* wake_tick of a sleep too long to end by itself. */
+#define SLEEP_FOREVER UINT64_MAX
+
 struct proc {
     int pid;
     enum proc_state state;
@@ -29,6 +36,7 @@ struct proc {
     char name[BOOT_NAME_MAX];
     uint64_t wake_tick;
     struct regs regs;
+    struct user_cpu_state ustate;
 };
 
 extern struct proc procs[NPROC];
@@ -55,6 +63,9 @@ void proc_set_all_exited_hook(void (*hook)(void));
 /* Copies parent into a new process; returns the child's pid, E_AGAIN
  * without a free slot, or E_NOMEM (nothing leaked). */
 int proc_fork(struct proc* parent);
+/* Whether fork shares private writable pages copy-on-write (on) or copies
+ * them at once (off, the default). */
+void proc_set_fork_cow(bool on);
 
 /* Validates an ELF image and loads it into pt for process pid. Returns 0
  * and the entry point, or a negative error after logging the reason. */
@@ -65,6 +76,10 @@ int elf_load(pagetable* pt, int pid, const char* name, const uint8_t* image,
 _Noreturn void proc_run(struct proc* p);
 /* Picks the next runnable process round-robin (or idles until one is). */
 _Noreturn void schedule(void);
+/* Gives dst a copy of src's FPU/SSE state and selectors (fork). */
+void proc_ustate_copy(struct proc* dst, struct proc* src);
+/* p is ending: the CPU's FPU/SSE state is no longer anyone's to save. */
+void proc_ustate_forget(struct proc* p);
 /* Timer bookkeeping: advances ticks and wakes sleepers. */
 void sched_tick(void);
 

@@ -24,9 +24,19 @@
 #   --log FILE           where COM1 goes (default: BUILD/log.txt)
 #   --monitor PATH       a QEMU monitor on unix socket PATH (for scripts:
 #                        "sendkey d", "quit")
+#   --debug-log [FILE]   log every interrupt, exception and CPU reset
+#                        (QEMU -d int,cpu_reset) to FILE (default:
+#                        BUILD/qemu-debug.log), and on a triple fault stop
+#                        instead of exiting (-no-shutdown; window and console
+#                        only, so the monitor's `info registers` still works).
+#                        D=1 in the environment does the same (as the
+#                        original WeensyOS's `make D=1 run`).
 #   --dry-run            print the QEMU command line and exit
-# QEMU's exit status is passed through: with the kernel command-line word
-# `test`, 33 means pass and 35 means fail (isa-debug-exit device).
+#   -h, --help           this text
+# Exit status: QEMU's, passed through. With the kernel command-line word
+# `test`, the kernel's verdict is 33 (pass) or 35 (fail) (isa-debug-exit
+# device); a test-mode run that ends any other way (a triple fault, a power
+# off, QEMU killed) never had a verdict, and qemu.sh says so and exits 3.
 set -euo pipefail
 
 prog=$(basename "$0")
@@ -51,6 +61,8 @@ iso=
 log=
 monitor=
 dry_run=0
+debug_log=
+[[ ${D:-0} == 1 ]] && debug_log=default
 extra=()
 
 while (($#)); do
@@ -108,6 +120,15 @@ while (($#)); do
         shift
         ;;
     --monitor=*) monitor=${1#*=} ;;
+    --debug-log)
+        debug_log=default
+        if [[ $# -ge 2 && $2 != -* && $2 != window && $2 != console &&
+            $2 != headless ]]; then
+            debug_log=$2
+            shift
+        fi
+        ;;
+    --debug-log=*) debug_log=${1#*=} ;;
     --dry-run) dry_run=1 ;;
     -h | --help)
         usage
@@ -191,18 +212,45 @@ else
 fi
 
 # Kernel command line: GRUB boots "weensyos:WORDS" without its menu.
+# Without one, an OEM string that grub.cfg ignores: with no type 11
+# structure at all GRUB's smbios command prints "no structure matched".
 if ((have_cmdline)); then
     [[ $cmdline != *,* ]] || die "--cmdline may not contain a comma"
     args+=(-smbios "type=11,value=weensyos:$cmdline")
+else
+    args+=(-smbios "type=11,value=weensyos-menu")
 fi
 
 if ((gdb)); then
     args+=(-s -S)
 fi
 
+# The display must be reachable: QEMU's gtk otherwise fails with a bare
+# "gtk initialization failed". An X display ":N" is the socket
+# /tmp/.X11-unix/XN; "host:N" (ssh -X) is TCP port 6000+N on host.
+display_reachable() {
+    [[ -n ${WAYLAND_DISPLAY:-} ]] && return 0
+    local d=${DISPLAY:-}
+    [[ -n $d ]] || return 1
+    local host=${d%%:*} num=${d#*:}
+    num=${num%%.*}
+    [[ $num =~ ^[0-9]+$ ]] || return 1
+    if [[ -z $host || $host == unix ]]; then
+        [[ -S /tmp/.X11-unix/X$num ]]
+    else
+        (exec 3<>"/dev/tcp/$host/$((6000 + num))") 2>/dev/null
+    fi
+}
+
 # Display.
 if [[ $mode == window && -z ${DISPLAY:-} && -z ${WAYLAND_DISPLAY:-} ]]; then
     note "no \$DISPLAY: using the terminal (console mode)"
+    mode=console
+elif [[ $mode == window ]] && ! display_reachable; then
+    note "\$DISPLAY is '$DISPLAY' but no X server answers there (QEMU would"
+    note "fail with 'gtk initialization failed'): using the terminal instead."
+    note "Fix it with 'ssh -X' (X forwarding) or a running X server, or"
+    note "unset DISPLAY to silence this."
     mode=console
 fi
 if [[ $mode == console && ! -t 0 ]] && ((!dry_run)); then
@@ -215,6 +263,15 @@ console) args+=(-display curses) ;;
 headless) args+=(-display none) ;;
 esac
 
+# D=1: every interrupt and reset to a file; a triple fault then stops the
+# machine (-no-reboot -no-shutdown) where it can be inspected, except
+# headless, where nobody could and QEMU exits instead.
+if [[ -n $debug_log ]]; then
+    [[ $debug_log != default ]] || debug_log="$build_dir/qemu-debug.log"
+    args+=(-d int,cpu_reset -D "$debug_log")
+    [[ $mode == headless ]] || args+=(-no-shutdown)
+fi
+
 if [[ -n $monitor ]]; then
     args+=(-monitor "unix:$monitor,server,nowait")
 elif [[ $mode == headless ]]; then
@@ -222,6 +279,12 @@ elif [[ $mode == headless ]]; then
 fi
 
 args+=("${extra[@]}")
+
+if [[ $firmware == uefi && $mode == console ]]; then
+    note "warning: under UEFI there is no text mode: the kernel draws on a"
+    note "framebuffer that this terminal cannot show, so the screen stays"
+    note "blank. Use a window (a working \$DISPLAY) or read the log, $log."
+fi
 
 if ((dry_run)); then
     printf '%q ' "$qemu" "${args[@]}"
@@ -232,9 +295,7 @@ fi
 what="$firmware, $mode"
 ((have_cmdline)) && what+=", cmdline \"$cmdline\""
 note "booting $(basename "$iso") ($what); log in $log"
-if [[ $firmware == uefi && $(uname -m) == x86_64 ]] && ((!kvm)); then
-    note "UEFI under TCG: OVMF takes about a minute to reach GRUB"
-fi
+[[ -z $debug_log ]] || note "debug log (interrupts, resets) in $debug_log"
 if ((gdb)); then
     note "QEMU is waiting for GDB on localhost:1234; in another terminal:"
     note "    cd $build_dir && gdb -x $(cd "$here" && pwd)/gdbinit"
@@ -243,4 +304,43 @@ if [[ $mode == console ]]; then
     note "console: keys go to WeensyOS; 'q' powers off; Esc then 2 opens the QEMU monitor ('quit')"
     sleep 1
 fi
-exec "$qemu" "${args[@]}"
+# Test mode: the kernel's verdict is 33 or 35; anything else is not one.
+test_mode=0
+for word in $cmdline; do
+    [[ $word == test ]] && test_mode=1
+done
+if ((!test_mode)) && [[ $firmware != uefi ]]; then
+    exec "$qemu" "${args[@]}"
+fi
+status=0
+if [[ $mode == headless ]]; then
+    # QEMU runs as a child here: pass a kill of this script on to it.
+    "$qemu" "${args[@]}" &
+    qemu_pid=$!
+    trap 'kill "$qemu_pid" 2>/dev/null' TERM INT HUP
+    wait "$qemu_pid" || status=$?
+    # A signal interrupts the first wait; the second reaps QEMU.
+    if kill -0 "$qemu_pid" 2>/dev/null || ((status > 128)); then
+        wait "$qemu_pid" 2>/dev/null || true
+    fi
+else
+    # In the foreground, so that a window or the terminal keeps stdin.
+    "$qemu" "${args[@]}" || status=$?
+fi
+# OVMF and GRUB under UEFI draw on the serial port too, with terminal
+# escape codes: keep the log plain text.
+if [[ $firmware == uefi && -f $log ]]; then
+    sed -i -E 's/\x1b\[[0-9;=?]*[A-Za-z]//g' "$log" || true
+fi
+((test_mode)) || exit "$status"
+case $status in
+33) note "test mode: the kernel reported PASS (status 33)" ;;
+35) note "test mode: the kernel reported FAIL (status 35); see $log" ;;
+*)
+    note "test mode: QEMU ended with status $status and no verdict from the"
+    note "kernel (a triple fault or reset, a power-off, or QEMU killed);"
+    note "see $log"
+    exit 3
+    ;;
+esac
+exit "$status"

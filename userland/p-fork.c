@@ -4,7 +4,8 @@
  * p-allocator. Its code and read-only data end up shared by all four. */
 #include "ulib.h"
 
-#define ALLOC_SLOWDOWN 100
+/* Paced by the timer as p-allocator is: at each tick, odds pid in 21. */
+#define ALLOC_ODDS 21
 
 static const char banner[2 * PAGESIZE] = "WeensyOS p-fork";
 static volatile int private_value;
@@ -37,18 +38,24 @@ int process_main(void) {
 
     srand(p);
     uint8_t* heap_top = (uint8_t*) ROUNDUP((uintptr_t) end, PAGESIZE);
-    while (heap_top != (uint8_t*) USER_STACK_PAGE) {
-        if (rand() % ALLOC_SLOWDOWN < p) {
+    uint64_t tick = sys_ticks();
+    bool full = false;
+    while (heap_top != (uint8_t*) USER_STACK_PAGE && !full) {
+        for (unsigned n = ticks_wait(&tick);
+             n > 0 && heap_top != (uint8_t*) USER_STACK_PAGE; --n) {
+            if (rand() % ALLOC_ODDS >= p) {
+                continue;
+            }
             if (sys_page_alloc(heap_top) < 0) {
+                full = true;
                 break;
             }
             *heap_top = (uint8_t) p;
             heap_top += PAGESIZE;
         }
-        sys_yield();
     }
     log_printf("p-fork: pid %d out of memory\n", p);
     for (;;) {
-        sys_yield();
+        sys_sleep(HZ);
     }
 }

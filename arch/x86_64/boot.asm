@@ -32,7 +32,9 @@ mb2_header_end:
 
 section .boot.text progbits alloc exec nowrite align=16
 bits 32
-global boot_entry
+; Function symbols with sizes, so that backtraces name these frames.
+global boot_entry:function (long_mode - boot_entry)
+global long_mode:function (long_mode.end - long_mode)
 extern kernel_start
 
 boot_entry:
@@ -121,6 +123,7 @@ long_mode:
 .hang:
     hlt
     jmp .hang
+.end:
 
 section .boot.rodata progbits alloc noexec nowrite align=16
 bad_magic_msg: db "weensyos: not booted by a Multiboot2 loader", 13, 10, 0

@@ -3,6 +3,10 @@
 ; call C; C never returns here. Leaving goes through regs_return, by iretq
 ; or, for a frame saved by syscall, by the cheaper sysretq.
 ;
+;
+; Every entry point is a global function symbol with its size, so that the
+; kernel's symbol table (ksyms) names a fault or a return address in them.
+;
 ; Invariant: the kernel has one stack, [KERNEL_STACK_TOP - 4096,
 ; KERNEL_STACK_TOP). Nothing in the kernel survives a return to user mode,
 ; so every entry from user mode starts with an empty stack.
@@ -57,15 +61,19 @@ bits 64
 ; Vectors where the CPU pushes no error code get a zero so that every
 ; frame has the same shape.
 %macro VECTOR_NOERR 1
+global vector%1:function (vector%1.end - vector%1)
 vector%1:
     push 0
     push %1
     jmp trap_common
+.end:
 %endmacro
 %macro VECTOR_ERR 1
+global vector%1:function (vector%1.end - vector%1)
 vector%1:
     push %1
     jmp trap_common
+.end:
 %endmacro
 
 %assign i 0
@@ -78,6 +86,7 @@ vector%1:
 %assign i i+1
 %endrep
 
+global trap_common:function (trap_common.end - trap_common)
 trap_common:
     PUSH_GPRS
     cld
@@ -92,10 +101,11 @@ trap_common:
 .unreachable:
     hlt
     jmp .unreachable
+.end:
 
 ; The syscall instruction left the user %rip in %rcx and %rflags in %r11,
 ; and masked IF (SFMASK). Build the same frame an interrupt would.
-global syscall_entry
+global syscall_entry:function (syscall_entry.end - syscall_entry)
 syscall_entry:
     mov [rel syscall_user_rsp], rsp
     mov rsp, KERNEL_STACK_TOP
@@ -112,11 +122,12 @@ syscall_entry:
     xor rbp, rbp
     call syscall_entry_c
     jmp trap_common.unreachable
+.end:
 
 ; void regs_return(const struct regs* r): load r and leave the kernel.
 ; A syscall frame goes back with sysretq (%rcx = rip, %r11 = rflags, as the
 ; syscall ABI allows); anything else with iretq.
-global regs_return
+global regs_return:function (regs_return.end - regs_return)
 regs_return:
     mov rsp, rdi
     cmp qword [rsp + 15 * 8], INT_SYSCALL
@@ -130,10 +141,11 @@ regs_return:
     mov r11, [rsp + 4 * 8]          ; rflags
     mov rsp, [rsp + 5 * 8]          ; user rsp
     o64 sysret
+.end:
 
 ; void idle_halt(void): run on an empty kernel stack with interrupts on
 ; until an interrupt arrives; its handler never returns here.
-global idle_halt
+global idle_halt:function (idle_halt.end - idle_halt)
 idle_halt:
     mov rsp, KERNEL_STACK_TOP
     xor rbp, rbp
@@ -141,6 +153,7 @@ idle_halt:
 .again:
     hlt
     jmp .again
+.end:
 
 section .rodata
 global trap_vectors

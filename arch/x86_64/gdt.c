@@ -99,11 +99,21 @@ static void syscall_msr_init(void) {
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
     wrmsr(MSR_STAR, ((uint64_t) 0x10 << 48) | ((uint64_t) SEG_KCODE << 32));
     wrmsr(MSR_LSTAR, (uintptr_t) syscall_entry);
-    /* Enter the kernel with interrupts off, direction clear, no trap. */
-    wrmsr(MSR_SFMASK, RFLAGS_IF | 0x400 | 0x100 | 0x40000);
+    /* syscall enters with RFLAGS & ~SFMASK: interrupts off, direction
+     * clear, no single-step, no alignment check, and above all NT clear (an
+     * iretq with NT set is a #GP in ring 0); IOPL, RF and the arithmetic
+     * flags cleared too, as Linux does, so that no user flag reaches the
+     * kernel. Interrupt gates clear IF, TF, NT, RF and VM themselves and
+     * trap_common clears DF; AC is meaningless with CR0.AM off. What goes
+     * back to user mode is sanitised in proc_run (RFLAGS_USER_MASK). */
+    wrmsr(MSR_SFMASK, RFLAGS_CF | RFLAGS_PF | RFLAGS_AF | RFLAGS_ZF |
+                          RFLAGS_SF | RFLAGS_TF | RFLAGS_IF | RFLAGS_DF |
+                          RFLAGS_OF | RFLAGS_IOPL | RFLAGS_NT | RFLAGS_RF |
+                          RFLAGS_AC | RFLAGS_ID);
 }
 
 void cpu_init(void) {
+    cpu_config_init();
     gdt_init();
     idt_init();
     syscall_msr_init();

@@ -26,7 +26,19 @@
 #define CPOS(row, col) ((col) + CONSOLE_COLUMNS * (row))
 
 #define PAGE_ALIGNED(a) (((a) & (PAGESIZE - 1)) == 0)
-#define ROUNDUP(a, n)   (((a) + (n) -1) / (n) * (n))
-#define ROUNDDOWN(a, n) ((a) / (n) * (n))
+/* a, an integer or a pointer, rounded down or up to a multiple of n; the
+ * result has a's type (the handout writes ROUNDUP((uint8_t*) end, PAGESIZE)).
+ * GNU statement expressions, so a is evaluated once. */
+#define ROUNDDOWN(a, n)                                                        \
+    __extension__({                                                            \
+        __typeof__(a) rd_a_ = (a);                                             \
+        (__typeof__(a)) ((__UINTPTR_TYPE__) rd_a_ -                            \
+                         (__UINTPTR_TYPE__) rd_a_ % (n));                      \
+    })
+#define ROUNDUP(a, n)                                                          \
+    __extension__({                                                            \
+        __typeof__(a) ru_a_ = (a);                                             \
+        ROUNDDOWN((__typeof__(a)) ((__UINTPTR_TYPE__) ru_a_ + (n) -1), (n));   \
+    })
 
 #endif

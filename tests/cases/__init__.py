@@ -33,6 +33,13 @@ def test(*labels):
     return register
 
 
+def user(pattern, pid=r"\d+"):
+    """A regex for a line that process pid wrote through log(): the kernel
+    starts each such line with "[pid N] ", so kernel-line patterns anchored
+    with ^ never match one."""
+    return r"^\[pid %s\] %s" % (pid, pattern)
+
+
 def need(m, pattern, what):
     if not re.search(pattern, m.log(), re.M):
         m.fail("expected the log to show %s (/%s/), but it does not" %
@@ -43,6 +50,22 @@ def refuse(m, pattern, what):
     found = re.search(pattern, m.log(), re.M)
     if found:
         m.fail("the log shows %s: %r" % (what, found.group(0)))
+
+
+def need_log(log, pattern, what):
+    """need() for a log already read (after the machine ended)."""
+    if not re.search(pattern, log, re.M):
+        tail = "\n".join("    | " + l for l in log.splitlines()[-40:])
+        raise TestFailure("expected the log to show %s (/%s/), but it does "
+                          "not\n  last log lines:\n%s" % (what, pattern, tail))
+
+
+def refuse_log(log, pattern, what):
+    """refuse() for a log already read."""
+    found = re.search(pattern, log, re.M)
+    if found:
+        raise TestFailure("expected the log not to show %s, but it has %r" %
+                          (what, found.group(0)))
 
 
 def clean_log(m):

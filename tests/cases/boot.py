@@ -6,7 +6,7 @@ import time
 from qemu import Machine, TestFailure
 import screen as scr
 from cases import (BIOS_TIMEOUT, UEFI_TIMEOUT, test, need, refuse,  # noqa
-                   clean_log, run_program)
+                   clean_log, run_program, user)
 
 
 def check_boot(ctx, name, **kw):
@@ -18,7 +18,7 @@ def check_boot(ctx, name, **kw):
              r" copied to 0x[0-9a-f]+", "the modules")
         need(m, r"^boot: display: ", "the display")
         need(m, r"^spawn: pid 1 't-syscalls'", "the user process starting")
-        need(m, r"^t-syscalls: ok pid=1 ring=3 ticks \d+ -> \d+",
+        need(m, user(r"t-syscalls: ok pid=1 ring=3 ticks \d+ -> \d+", 1),
              "the user program's own verdict")
         need(m, r"^exit: pid 1 status 0$", "a clean exit")
         need(m, r"^mm: all \d+ pages back, no leak", "the leak check")
@@ -66,7 +66,8 @@ def user_fault_ends_alone(ctx):
     if not re.search(r"^PAGE FAULT on 0x40000 \(pid 2, read protection "
                      r"problem, rip=0x[0-9a-f]+\)!$", log, re.M):
         raise TestFailure("no PAGE FAULT line for the child:\n" + log[-2000:])
-    if "t-ufault: parent 1 ok after child 2 faulted" not in log:
+    if not re.search(user("t-ufault: parent 1 ok after child 2 faulted$", 1),
+                     log, re.M):
         raise TestFailure("the parent did not survive the child's fault")
 
 
@@ -75,7 +76,7 @@ def user_exception_named(ctx):
     log = run_program(ctx, "user-divide", "t-divide")
     if not re.search(r"^divide error \(pid 2, rip=0x[0-9a-f]+\)!$", log, re.M):
         raise TestFailure("no 'divide error (pid 2, ...)' line in the log")
-    if "t-divide: parent ok" not in log:
+    if not re.search(user("t-divide: parent ok$", 1), log, re.M):
         raise TestFailure("the parent did not survive")
 
 
@@ -103,7 +104,8 @@ def key_q_powers_off(ctx):
 def timer_ticks_advance(ctx):
     # t-syscalls spins until ticks() grew by 5 and checks it never falls.
     log = run_program(ctx, "ticks", "t-syscalls")
-    t0, t1 = map(int, re.search(r"ticks (\d+) -> (\d+)", log).groups())
+    t0, t1 = map(int, re.search(user(r"t-syscalls: ok .*ticks (\d+) -> (\d+)"),
+                                log, re.M).groups())
     if not t1 >= t0 + 5 > 0:
         raise TestFailure("ticks did not advance: %d -> %d" % (t0, t1))
 
@@ -113,12 +115,15 @@ def harness_tells_outcomes_apart(ctx):
     """The harness must tell pass, fail, hang and triple fault apart."""
     cases = [("pass", "test run=t-nosys", 30),
              ("fail", "test kcrash", 30),
-             ("timeout", "test run=t-hang", 6),
+             ("timeout", "test run=t-hang", 30),
              ("reset", "test ktriple", 30)]
     for want, cmdline, timeout in cases:
         with Machine(ctx, "harness-" + want, cmdline, timeout=timeout) as m:
             if want == "timeout":
-                m.wait_log(r"t-hang: spinning", what="t-hang running")
+                m.wait_log(user("t-hang: spinning"), what="t-hang running")
+                # Booting may be slow on a loaded machine; the hang is
+                # judged from the moment the program runs.
+                m.deadline = time.monotonic() + 4
             got = m.wait_exit()
             if got != want:
                 m.fail("harness saw '%s' for '%s', expected '%s'" %

@@ -45,7 +45,9 @@ class Screen:
 
 class Machine:
     def __init__(self, ctx, name, cmdline, firmware="bios", media="cdrom",
-                 timeout=60, extra=()):
+                 timeout=60, qemu_args=()):
+        """qemu_args: extra QEMU arguments, appended last (e.g. a -cpu
+        model without a feature)."""
         self.ctx = ctx
         self.dir = os.path.join(ctx.build, "tests", name)
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -79,8 +81,7 @@ class Machine:
                      ctx.iso]
         else:
             args += ["-cdrom", ctx.iso]
-        # Extra QEMU options (tools/bench: CPU model, icount).
-        args += list(extra)
+        args += list(qemu_args)
         self.args = args
         self.proc = None
         self.status = None
@@ -113,7 +114,9 @@ class Machine:
     def log(self):
         try:
             with open(self.log_path, "rb") as f:
-                return f.read().decode("latin-1").replace("\r", "")
+                text = f.read().decode("latin-1").replace("\r", "")
+                # Firmware (OVMF) and GRUB write terminal escape codes.
+                return re.sub(r"\x1b\[[0-9;=?]*[A-Za-z]", "", text)
         except FileNotFoundError:
             return ""
 
@@ -122,8 +125,13 @@ class Machine:
         return "\n".join("    | " + l for l in lines[-n:])
 
     def fail(self, msg):
-        raise TestFailure("%s\n  command line: %s\n  last log lines:\n%s" %
-                          (msg, self.cmdline, self.tail()))
+        note = ""
+        if re.search(r"^test: PASS$", self.log(), re.M):
+            note = ("\n  (the kernel's own verdict, `test: PASS` above, only"
+                    " says every process exited cleanly; this test failed"
+                    " on the check named in its first line)")
+        raise TestFailure("%s\n  command line: %s\n  last log lines:\n%s%s" %
+                          (msg, self.cmdline, self.tail(), note))
 
     def wait_log(self, pattern, count=1, what=None):
         """Waits until pattern (a regex) matched count times; returns the
@@ -206,7 +214,9 @@ class Machine:
         if rc == 35:
             return "fail"
         if rc == 0:
-            return "poweroff" if "poweroff:" in self.log() else "reset"
+            # The kernel's line, at a line start: a process cannot forge it.
+            powered = re.search(r"^poweroff:", self.log(), re.M)
+            return "poweroff" if powered else "reset"
         return "exit status %d" % rc
 
     def wait_exit(self):

@@ -1,18 +1,34 @@
-/* ulib.c: user library: start-up, console printing, log, rand, assert. */
+/* ulib.c: the project's user library (ulib.h): start-up, console
+ * printing, the log. rand and assert are in ucommon.c. */
 #include "ulib.h"
 
-/* Entry: %rsp = MEMSIZE_VIRTUAL; a zero frame pointer ends backtraces. */
+/* Entry: %rsp = MEMSIZE_VIRTUAL. A zero frame pointer and an undefined
+ * return address (CFI) end debugger backtraces here. */
 __asm__(".section .text.start, \"ax\"\n"
         ".globl _start\n"
         "_start:\n"
+        "  .cfi_startproc\n"
+        "  .cfi_undefined rip\n"
         "  xorl %ebp, %ebp\n"
         "  call process_main\n"
         "  movl %eax, %edi\n"
-        "  call user_exit\n");
+        "  call user_exit\n"
+        "  .cfi_endproc\n");
 
 _Noreturn void user_exit(int status);
 _Noreturn void user_exit(int status) {
     sys_exit(status);
+}
+
+unsigned ticks_wait(uint64_t* last) {
+    uint64_t now = sys_ticks();
+    while (now == *last) {
+        sys_sleep(1);
+        now = sys_ticks();
+    }
+    unsigned passed = (unsigned) (now - *last);
+    *last = now;
+    return passed;
 }
 
 struct linebuf {
@@ -20,10 +36,22 @@ struct linebuf {
     size_t len;
 };
 
+/* log() may write less than asked (the kernel caps one call): loop. */
+static void log_all(const char* buf, size_t len) {
+    while (len > 0) {
+        int64_t n = sys_log(buf, len);
+        if (n <= 0) {
+            return;
+        }
+        buf += n;
+        len -= (size_t) n;
+    }
+}
+
 static void line_put(void* ctx, char c) {
     struct linebuf* lb = ctx;
     if (lb->len == sizeof(lb->buf)) {
-        sys_log(lb->buf, lb->len);
+        log_all(lb->buf, lb->len);
         lb->len = 0;
     }
     lb->buf[lb->len++] = c;
@@ -35,7 +63,7 @@ void log_printf(const char* fmt, ...) {
     va_start(ap, fmt);
     vformat(line_put, &lb, fmt, ap);
     va_end(ap);
-    sys_log(lb.buf, lb.len);
+    log_all(lb.buf, lb.len);
 }
 
 int console_printf(int pos, int color, const char* fmt, ...) {
@@ -44,22 +72,4 @@ int console_printf(int pos, int color, const char* fmt, ...) {
     pos = vformat_cells((volatile uint16_t*) CONSOLE_ADDR, pos, color, fmt, ap);
     va_end(ap);
     return pos;
-}
-
-static unsigned long rand_state = 1;
-
-void srand(unsigned seed) {
-    rand_state = seed;
-}
-
-int rand(void) {
-    rand_state = rand_state * 6364136223846793005UL + 1442695040888963407UL;
-    return (int) ((rand_state >> 33) & RAND_MAX);
-}
-
-_Noreturn void assert_fail(const char* file, int line, const char* expr) {
-    char msg[128];
-    snprintf(msg, sizeof(msg), "%s:%d: assertion '%s' failed", file, line,
-             expr);
-    sys_panic(msg);
 }

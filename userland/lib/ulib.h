@@ -8,33 +8,13 @@
 #include "abi/types.h"
 #include "lib/format.h"
 #include "lib/string.h"
+#include "ucommon.h"
+#include "usyscall.h"
 
 typedef int pid_t;
 
 /* Every program defines this; returning from it exits with its value. */
 int process_main(void);
-
-static inline int64_t syscall0(int64_t nr) {
-    int64_t r;
-    __asm__ volatile("syscall" : "=a"(r) : "a"(nr) : "rcx", "r11", "memory");
-    return r;
-}
-static inline int64_t syscall1(int64_t nr, uint64_t a0) {
-    int64_t r;
-    __asm__ volatile("syscall"
-                     : "=a"(r)
-                     : "a"(nr), "D"(a0)
-                     : "rcx", "r11", "memory");
-    return r;
-}
-static inline int64_t syscall2(int64_t nr, uint64_t a0, uint64_t a1) {
-    int64_t r;
-    __asm__ volatile("syscall"
-                     : "=a"(r)
-                     : "a"(nr), "D"(a0), "S"(a1)
-                     : "rcx", "r11", "memory");
-    return r;
-}
 
 static inline pid_t sys_getpid(void) {
     return (pid_t) syscall0(SYS_GETPID);
@@ -65,6 +45,17 @@ static inline int sys_sleep(uint64_t ticks) {
 static inline int sys_page_free(void* addr) {
     return (int) syscall1(SYS_PAGE_FREE, (uintptr_t) addr);
 }
+/* Maps len bytes of fresh zeroed pages at addr (0: the kernel picks the
+ * lowest free run) with prot PROT_READ[|PROT_WRITE] and flags 0 or
+ * MAP_SHARED. Returns the address, or E_INVAL / E_NOMEM (SPEC section 8). */
+static inline void* sys_map(void* addr, size_t len, int prot, int flags) {
+    return (void*) syscall4(SYS_MAP, (uintptr_t) addr, len, (uint64_t) prot,
+                            (uint64_t) flags);
+}
+/* True when a sys_map result is an error rather than an address. */
+static inline bool map_failed(const void* r) {
+    return (intptr_t) r < 0;
+}
 static inline int64_t sys_log(const void* buf, size_t len) {
     return syscall2(SYS_LOG, (uintptr_t) buf, len);
 }
@@ -72,23 +63,16 @@ static inline uint64_t sys_ticks(void) {
     return (uint64_t) syscall0(SYS_TICKS);
 }
 
+/* Blocks until the timer ticks past *last; returns how many ticks passed
+ * (at least 1) and sets *last to now. A program that does one step per
+ * tick runs at the same pace on any CPU (the allocators do). */
+unsigned ticks_wait(uint64_t* last);
+
 /* Formats a line into the kernel log (through sys_log). */
 void log_printf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Prints on the console page at cell pos (row * 80 + column). */
 int console_printf(int pos, int color, const char* fmt, ...)
     __attribute__((format(printf, 3, 4)));
-
-/* Pseudo-random numbers, 0 <= rand() <= RAND_MAX; each process seeds its
- * own sequence. */
-#define RAND_MAX 0x7FFFFFFF
-int rand(void);
-void srand(unsigned seed);
-
-_Noreturn void assert_fail(const char* file, int line, const char* expr);
-#define assert(x) ((x) ? (void) 0 : assert_fail(__FILE__, __LINE__, #x))
-
-/* The first address past the program's data: the heap starts here. */
-extern uint8_t end[];
 
 #endif
