@@ -9,7 +9,7 @@ set(floor_ld "${PROJECT_SOURCE_DIR}/tools/bench-floor/floor.ld")
 add_executable(bench-floor.elf "${PROJECT_SOURCE_DIR}/tools/bench-floor/floor.asm")
 target_link_options(bench-floor.elf PRIVATE ${WEENSY_LINK_FLAGS} -T "${floor_ld}")
 set_target_properties(bench-floor.elf PROPERTIES LINK_DEPENDS "${floor_ld}"
-  RUNTIME_OUTPUT_DIRECTORY "${floor_dir}")
+  RUNTIME_OUTPUT_DIRECTORY "${floor_dir}" EXPORT_COMPILE_COMMANDS OFF)
 
 set(MODULE_LINES "")
 configure_file("${PROJECT_SOURCE_DIR}/iso/grub.cfg.in"

@@ -22,7 +22,7 @@ set(iso "${CMAKE_BINARY_DIR}/weensyos.iso")
 # GRUB spends about half a million instructions on each module it loads, so
 # the test-only programs (t-*, and the malformed ELF files) are loaded only
 # when the command line ($1) asks for test mode or names one of them.
-set(MODULE_LINES "    module2 /boot/kernel.sym kernel.sym")
+set(MODULE_LINES "    module2 /boot/kernel-symbols kernel.sym")
 set(test_lines "")
 foreach(p ${programs} ${extra_modules})
   if(p MATCHES "^t-" OR p IN_LIST extra_modules)
@@ -75,7 +75,7 @@ add_custom_command(OUTPUT "${iso}"
   COMMAND ${CMAKE_COMMAND} -E make_directory "${iso_dir}/boot/grub"
   COMMAND "${WEENSY_OBJCOPY}" --strip-all "$<TARGET_FILE:kernel.elf>" "${iso_dir}/boot/kernel.elf"
   COMMAND Python3::Interpreter "${PROJECT_SOURCE_DIR}/tools/mksyms.py"
-          "$<TARGET_FILE:kernel.elf>" "${iso_dir}/boot/kernel.sym"
+          "$<TARGET_FILE:kernel.elf>" "${iso_dir}/boot/kernel-symbols"
   ${strip_commands}
   COMMAND ${CMAKE_COMMAND} -E copy ${extra_files} "${iso_dir}/boot/"
   COMMAND ${CMAKE_COMMAND} -E copy "${CMAKE_BINARY_DIR}/grub.cfg" "${iso_dir}/boot/grub/grub.cfg"
