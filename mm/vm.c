@@ -67,12 +67,6 @@ pagetable* vm_kernel_pagetable(void) {
     return kernel_pt;
 }
 
-void vm_activate(pagetable* pt) {
-    if (rcr3() != kva2pa(pt)) {
-        lcr3(kva2pa(pt));
-    }
-}
-
 pagetable* vm_space_new(int pid) {
     pagetable* pt = kalloc_zeroed(PAGE_PAGETABLE, pid);
     if (!pt) {

@@ -3,6 +3,7 @@
 #ifndef MM_VM_H
 #define MM_VM_H
 
+#include "mm/direct.h"
 #include "mm/vmiter.h"
 
 /* Builds the kernel page table (see the map in vm.c) and loads it.
@@ -25,7 +26,11 @@ void vm_space_free(pagetable* pt);
 uintptr_t vm_low_difference(pagetable* pt);
 
 /* Loads pt into %cr3 unless it is already there. */
-void vm_activate(pagetable* pt);
+static inline void vm_activate(pagetable* pt) {
+    if (rcr3() != kva2pa(pt)) {
+        lcr3(kva2pa(pt));
+    }
+}
 
 /* True when user code may read (and, with write, write) every byte of
  * [va, va + len) in pt. len 0 is always fine. */
