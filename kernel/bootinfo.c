@@ -18,6 +18,8 @@
 #define MB2_TAG_MODULE      3
 #define MB2_TAG_MMAP        6
 #define MB2_TAG_FRAMEBUFFER 8
+#define MB2_TAG_ACPI_OLD    14
+#define MB2_TAG_ACPI_NEW    15
 
 struct mb2_tag {
     uint32_t type;
@@ -141,20 +143,59 @@ static void read_tag(const struct mb2_tag* t) {
         bootinfo.fb.type = f->fb_type;
         break;
     }
+    case MB2_TAG_ACPI_OLD:
+    case MB2_TAG_ACPI_NEW: {
+        /* The RSDP follows the 8-byte header; the 2.0+ one wins. */
+        bool is_new = t->type == MB2_TAG_ACPI_NEW;
+        if (bootinfo.acpi_rsdp_new && !is_new) {
+            break;
+        }
+        size_t n = t->size - sizeof(*t);
+        if (n > BOOT_RSDP_MAX) {
+            n = BOOT_RSDP_MAX;
+        }
+        memcpy(bootinfo.acpi_rsdp, t + 1, n);
+        bootinfo.acpi_rsdp_len = (uint8_t) n;
+        bootinfo.acpi_rsdp_new = is_new;
+        break;
+    }
     default:
         break;
     }
 }
 
 bool bootinfo_is_ram(uint64_t pa, uint64_t len) {
+    /* Some firmware reports overlapping entries; where an available range
+     * and any other type overlap, the other type wins: RAM the firmware
+     * also calls reserved is not the kernel's to hand out. */
+    bool covered = false;
     for (int i = 0; i < bootinfo.nmmap; ++i) {
         const struct boot_mmap_entry* m = &bootinfo.mmap[i];
-        if (m->type == MMAP_AVAILABLE && pa >= m->base &&
-            pa + len <= m->base + m->length) {
-            return true;
+        uint64_t end = m->base + m->length;
+        if (m->type == MMAP_AVAILABLE) {
+            covered |= pa >= m->base && pa + len <= end;
+        } else if (pa < end && m->base < pa + len) {
+            return false;
         }
     }
-    return false;
+    return covered;
+}
+
+bool bootinfo_reserve(uint64_t pa, uint64_t len) {
+    if (!bootinfo_is_ram(pa, len)) {
+        log_printf("boot: [0x%lx, 0x%lx) is not available RAM; not "
+                   "reserved\n",
+                   pa, pa + len);
+        return false;
+    }
+    if (bootinfo.nmmap == BOOT_MAX_MMAP) {
+        log_printf("boot: memory map full; cannot reserve 0x%lx\n", pa);
+        return false;
+    }
+    /* Added on top of the available entry, overlapping it, as some
+     * firmware reports holes: bootinfo_is_ram lets the reservation win. */
+    bootinfo.mmap[bootinfo.nmmap++] = (struct boot_mmap_entry){pa, len, 2};
+    return true;
 }
 
 /* Finds len bytes of RAM at or above MEMSIZE_PHYSICAL, within the direct

@@ -12,6 +12,7 @@
 /* GRUB passes long command lines; one past this is cut, and the cut is
  * reported (cmdline_len keeps the length GRUB gave). */
 #define BOOT_CMDLINE_MAX 4096
+#define BOOT_RSDP_MAX    36
 
 #define MMAP_AVAILABLE 1
 
@@ -48,6 +49,11 @@ struct bootinfo {
     int nmodules;
     bool has_framebuffer;
     struct boot_framebuffer fb;
+    /* GRUB's copy of the ACPI RSDP (Multiboot2 tag 15, else 14); 0 bytes
+     * when the loader gave none. */
+    uint8_t acpi_rsdp[BOOT_RSDP_MAX];
+    uint8_t acpi_rsdp_len;
+    bool acpi_rsdp_new; /* from the ACPI 2.0+ tag */
 };
 
 extern struct bootinfo bootinfo;
@@ -60,7 +66,12 @@ bool bootinfo_init(uint64_t mbi_pa);
 void bootinfo_log(void);
 /* The module called name, or NULL. */
 const struct boot_module* bootinfo_module(const char* name);
-/* True when all of [pa, pa + len) is available RAM per the memory map. */
+/* Reports [pa, pa + len) reserved (type 2) on top of the available RAM it
+ * lies in, as firmware with an overlapping hole would (the test word
+ * kfakehole). False, after logging why, when it is not available RAM. */
+bool bootinfo_reserve(uint64_t pa, uint64_t len);
+/* True when all of [pa, pa + len) is available RAM per the memory map
+ * and no other entry overlaps it. */
 bool bootinfo_is_ram(uint64_t pa, uint64_t len);
 
 #endif

@@ -28,6 +28,8 @@ static void parse_word(const char* w) {
         kconfig.kcrash = true;
     } else if (KEY_IS("kleak") && !value) {
         kconfig.kleak = true;
+    } else if (KEY_IS("krefbug") && !value) {
+        kconfig.krefbug = true;
     } else if (KEY_IS("ktriple") && !value) {
         kconfig.ktriple = true;
     } else if (KEY_IS("cow") && !value) {
@@ -36,6 +38,16 @@ static void parse_word(const char* w) {
         kconfig.kiretq = true;
     } else if (KEY_IS("dumpscreen") && !value) {
         kconfig.screendump_on_exit = true;
+    } else if (KEY_IS("noemuoff") && !value) {
+        kconfig.no_emulator_poweroff = true;
+    } else if (KEY_IS("acpiscan") && !value) {
+        kconfig.acpi_scan_bios = true;
+    } else if (KEY_IS("endpoweroff") && !value) {
+        kconfig.poweroff_at_end = true;
+    } else if (KEY_IS("kfakehole") && value) {
+        parse_number_word(w, value, &kconfig.fake_hole);
+    } else if (KEY_IS("gfxmode") && value) {
+        /* For GRUB (iso/grub.cfg.in): the framebuffer mode to set. */
     } else if (KEY_IS("run") && value) {
         if (!*value || strlen(value) >= RUN_NAME_MAX) {
             log_printf("cmdline: malformed '%s': need a name of 1-%d "

@@ -17,9 +17,16 @@ struct kconfig {
     uint64_t kfail_from;     /* kfailfrom=N: every kalloc from the Nth */
     bool kcrash;             /* kcrash: fault in the kernel on purpose */
     bool kleak;              /* kleak: leak a page on purpose */
+    bool krefbug;            /* krefbug: miscount a CoW page on purpose */
     bool ktriple;            /* ktriple: triple-fault on purpose */
     bool kiretq;             /* kiretq: fault in regs_return on purpose */
     bool screendump_on_exit; /* dumpscreen: log the screen at the end */
+
+    /* Machine tests (tests/cases/machines.py, power.py). */
+    bool no_emulator_poweroff; /* noemuoff: power off by ACPI or not at all */
+    bool poweroff_at_end;      /* endpoweroff: power off once all exited */
+    uint64_t fake_hole;        /* kfakehole=PA: the page at PA is not RAM */
+    bool acpi_scan_bios;       /* acpiscan: ignore the loader's RSDP copy */
 };
 
 extern struct kconfig kconfig;

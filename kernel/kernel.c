@@ -3,8 +3,10 @@
 #include "kernel/kernel.h"
 
 #include "abi/syscall.h"
+#include "arch/x86_64/acpi.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/devices.h"
+#include "arch/x86_64/ps2.h"
 #include "kernel/bootinfo.h"
 #include "kernel/config.h"
 #include "kernel/console.h"
@@ -14,12 +16,15 @@
 #include "kernel/panic.h"
 #include "kernel/scenario.h"
 #include "mm/physpages.h"
+#include "mm/uvm.h"
 #include "mm/vm.h"
 #include "proc/proc.h"
 
 #define DEFAULT_SCENARIO "allocators"
 
 extern char kernel_image_start[], kernel_image_end[];
+
+static _Noreturn void power_off(const char* why);
 
 void kernel_all_exited(void) {
     log_printf("all processes have exited\n");
@@ -32,19 +37,32 @@ void kernel_all_exited(void) {
         log_printf("test: PASS\n");
         machine_debug_exit(0x10);
     }
+    if (kconfig.poweroff_at_end) {
+        power_off("all processes exited (endpoweroff)");
+    }
 }
 
-_Noreturn void kernel_poweroff(void) {
-    log_printf("poweroff: key 'q'\n");
-    machine_poweroff();
+/* ACPI S5 first (real PCs, VirtualBox, and the emulators too), then the
+ * emulators' fixed ports unless noemuoff, then halt with the message. */
+static _Noreturn void power_off(const char* why) {
+    log_printf("poweroff: %s\n", why);
+    acpi_poweroff();
+    if (!kconfig.no_emulator_poweroff) {
+        log_printf("poweroff: trying the emulators' power ports\n");
+        machine_poweroff();
+    }
     console_message(ROW_MESSAGE, COLOR_WHITE,
                     "It is now safe to turn off the computer.");
     console_flush();
-    log_printf("poweroff: no emulator power device; halted\n");
+    log_printf("poweroff: nothing switched the machine off; halted\n");
     cli();
     for (;;) {
         __asm__ volatile("hlt");
     }
+}
+
+_Noreturn void kernel_poweroff(void) {
+    power_off("key 'q'");
 }
 
 /* kcrash: a deliberate kernel fault, to prove that panics name the faulting
@@ -123,6 +141,13 @@ _Noreturn void kernel_start(uint64_t mbi_pa) {
     bootinfo_log();
     display_init();
     cmdline_parse(bootinfo.cmdline, bootinfo.cmdline_len);
+    acpi_init(bootinfo.acpi_rsdp,
+              kconfig.acpi_scan_bios ? 0 : bootinfo.acpi_rsdp_len);
+    if (kconfig.fake_hole &&
+        bootinfo_reserve(ROUNDDOWN(kconfig.fake_hole, PAGESIZE), PAGESIZE)) {
+        log_printf("kfakehole: page 0x%lx reserved as a firmware hole\n",
+                   ROUNDDOWN(kconfig.fake_hole, PAGESIZE));
+    }
     ksyms_init();
     physpages_init();
     kalloc_set_order(kconfig.kalloc_scattered ? KALLOC_SCATTERED
@@ -142,11 +167,17 @@ _Noreturn void kernel_start(uint64_t mbi_pa) {
     scenario_init();
     kalloc_set_failures(kconfig.kfail_nth, kconfig.kfail_from);
     start_first_scenario();
+    if (kconfig.krefbug) {
+        log_printf("krefbug: the next copy-on-write page gets one reference "
+                   "too many\n");
+        uvm_inject_extra_ref();
+    }
     if (kconfig.kleak) {
         /* A user page nobody maps: the checker must call it leaked. */
         log_printf("kleak: leaking one page on purpose\n");
         (void) kalloc(PAGE_USER, 1);
     }
+    ps2_init();
     timer_init(HZ);
     memviewer_draw();
     schedule();

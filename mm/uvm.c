@@ -120,6 +120,12 @@ static int copy_into(struct vmiter* dst, int cpid, const struct vmiter* src) {
     return 0;
 }
 
+static bool extra_ref_pending;
+
+void uvm_inject_extra_ref(void) {
+    extra_ref_pending = true;
+}
+
 int uvm_fork_page(pagetable* cpt, int cpid, struct vmiter* src, bool cow) {
     uint64_t flags = vmiter_flags(src);
     uint64_t pa = vmiter_pa(src);
@@ -137,6 +143,10 @@ int uvm_fork_page(pagetable* cpt, int cpid, struct vmiter* src, bool cow) {
     kref(pa);
     if (private_writable) {
         vmiter_map(src, pa, flags); /* present: only the entry changes */
+        if (extra_ref_pending) {
+            extra_ref_pending = false;
+            kref(pa);
+        }
     }
     return 0;
 }

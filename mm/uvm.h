@@ -47,6 +47,10 @@ int uvm_unmap(pagetable* pt, uintptr_t va);
  * correct: its last owner's write makes it writable without a copy). */
 int uvm_fork_page(pagetable* cpt, int cpid, struct vmiter* src, bool cow);
 
+/* Test hook: the next copy-on-write share takes one reference too many,
+ * so the page checker must report the count (kernel word krefbug). */
+void uvm_inject_extra_ref(void);
+
 enum uvm_fault {
     UVM_FAULT_RESOLVED, /* the access can be retried */
     UVM_FAULT_REAL,     /* a genuine protection or missing-page fault */

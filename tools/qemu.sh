@@ -16,6 +16,10 @@
 #   --cmdline "WORDS"    boot straight into kernel command line WORDS (an
 #                        SMBIOS OEM string that iso/grub.cfg.in looks for)
 #   --kvm                use KVM (-enable-kvm -cpu host) if /dev/kvm is usable
+#   --machine TYPE       QEMU -machine (default: pc under BIOS, q35 under UEFI)
+#   --smp N              N CPUs (the kernel runs on the first; default 1)
+#   --memory SIZE        RAM, e.g. 64M or 4G (default 128M)
+#   --cpu MODEL          QEMU -cpu, e.g. max or qemu64,-nx (default QEMU's)
 #   --disk               attach the ISO as a hard disk (like a USB stick)
 #                        instead of as a CD-ROM
 #   --build-dir DIR      the build directory (default: $WEENSY_BUILD_DIR, or
@@ -49,8 +53,16 @@ usage() {
     sed -n '2,/^set -euo/p' "$0" | sed -e '/^set -euo/d' -e 's/^# \{0,1\}//'
 }
 
+# The defaults the tests use too (KEY=VALUE lines).
+# shellcheck source=qemu-defaults.sh
+. "$here/qemu-defaults.sh"
+
 mode=window
 firmware=bios
+machine=
+smp=1
+memory=$QEMU_MEMORY
+cpu=
 gdb=0
 cmdline=
 have_cmdline=0
@@ -92,6 +104,15 @@ while (($#)); do
     --cmdline=*)
         cmdline=${1#*=}
         have_cmdline=1
+        ;;
+    --machine | --smp | --memory | --cpu)
+        [[ $# -ge 2 ]] || die "$1 needs a value"
+        declare "${1#--}=$2"
+        shift
+        ;;
+    --machine=* | --smp=* | --memory=* | --cpu=*)
+        v=${1#--}
+        declare "${v%%=*}=${v#*=}"
         ;;
     --kvm) kvm=1 ;;
     --no-kvm) kvm=0 ;;
@@ -163,14 +184,14 @@ build_dir=$(cd "$build_dir" && pwd)
 qemu=${QEMU:-qemu-system-x86_64}
 command -v "$qemu" >/dev/null 2>&1 || die "$qemu not found (apt-get install qemu-system-x86)"
 
-args=(-m 128M -no-reboot -nic none
+args=(-m "$memory" -smp "$smp" -no-reboot -nic none
     -serial "file:$log"
-    -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+    -device "$QEMU_DEBUG_EXIT")
 
 # Firmware and machine.
 if [[ $firmware == uefi ]]; then
-    code=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
-    vars_src=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
+    code=${OVMF_CODE:-$OVMF_CODE_DEFAULT}
+    vars_src=${OVMF_VARS:-$OVMF_VARS_DEFAULT}
     [[ -f $code ]] || die "no UEFI firmware '$code' (apt-get install ovmf)"
     [[ -f $vars_src ]] || die "no UEFI variable store '$vars_src' (apt-get install ovmf)"
     vars="$build_dir/$(basename "$vars_src")"
@@ -184,11 +205,11 @@ if [[ $firmware == uefi ]]; then
     # snapshot=on: writes to the variable store go to a throw-away overlay,
     # so several QEMUs (parallel tests) can share one copy and every boot
     # starts from the same state.
-    args+=(-machine q35
+    args+=(-machine "${machine:-$QEMU_MACHINE_UEFI}"
         -drive "if=pflash,format=raw,unit=0,readonly=on,file=$code"
         -drive "if=pflash,format=raw,unit=1,snapshot=on,file=$vars")
 else
-    args+=(-machine pc)
+    args+=(-machine "${machine:-$QEMU_MACHINE_BIOS}")
 fi
 
 # The boot medium.
@@ -202,7 +223,8 @@ fi
 # Accelerator.
 if ((kvm)); then
     if [[ -r /dev/kvm && -w /dev/kvm ]]; then
-        args+=(-enable-kvm -cpu host)
+        args+=(-enable-kvm)
+        [[ -n $cpu ]] || args+=(-cpu host)
     else
         note "warning: /dev/kvm is missing or not accessible; using TCG"
         args+=(-accel tcg)
@@ -210,6 +232,8 @@ if ((kvm)); then
 else
     args+=(-accel tcg)
 fi
+
+[[ -z $cpu ]] || args+=(-cpu "$cpu")
 
 # Kernel command line: GRUB boots "weensyos:WORDS" without its menu.
 # Without one, an OEM string that grub.cfg ignores: with no type 11

@@ -95,6 +95,11 @@ static inline void outb(uint16_t port, uint8_t v) {
 static inline void outw(uint16_t port, uint16_t v) {
     __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
 }
+static inline uint16_t inw(uint16_t port) {
+    uint16_t v;
+    __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
 static inline void io_wait(void) {
     outb(0x80, 0);
 }

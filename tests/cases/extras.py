@@ -75,6 +75,19 @@ def map_out_of_memory_changes_nothing(ctx):
               r"changed nothing$")
 
 
+@test("extras", "robustness")
+def map_fuzz(ctx):
+    """A hostile random mix of map (good and bad arguments), page_free,
+    fork and writes, checked against what each page should hold, with
+    eager fork, copy-on-write, and copy-on-write with scattered pages."""
+    for name, mode in (("eager", ""), ("cow", "cow"),
+                       ("cow-scatter", "cow kalloc=scatter")):
+        log = run_program(ctx, "map-fuzz-" + name, "t-mapfuzz", extra=mode)
+        need_user(log, r"t-mapfuzz: \d+ operations checked$")
+        if len(re.findall(r"^fork: pid 1 -> pid", log, re.M)) < 20:
+            raise TestFailure("t-mapfuzz (%s) forked too little" % mode)
+
+
 # -- copy-on-write ---------------------------------------------------------
 def free_pages(s):
     return sum(ch == "." for ch, _ in scr.physical_cells(s))
@@ -172,6 +185,20 @@ def cow_fork_page_counts(ctx):
           "(%d page tables + 1 stack copy), %d without (fork kallocs %d vs "
           "%d)" % (free["ready"] - free["forked"], tables, used, cow_kallocs,
                    eager_kallocs))
+
+
+@test("extras", "robustness")
+def checker_catches_cow_miscount(ctx):
+    """The page checker accepts copy-on-write pages whose count is their
+    number of mappings (every copy-on-write test) and reports one whose
+    count is off (krefbug adds a reference on purpose)."""
+    # t-cowcount's processes sleep after the fork, so the miscounted page
+    # keeps both its mappings until the checker runs.
+    with Machine(ctx, "krefbug", "test run=t-cowcount cow krefbug",
+                 timeout=BIOS_TIMEOUT) as m:
+        m.expect("fail")
+        need(m, r"^PAGE TABLE ERROR: refcount differs from mappings for page "
+             r"0x[0-9a-f]+", "the miscounted page reported")
 
 
 @test("extras")
@@ -273,6 +300,16 @@ SCENARIOS = [("s", "sleep", "p-sleep", 4), ("m", "map", "p-map", 1),
              ("c", "cow", "p-cow", 2)]
 
 
+def check_sleep_rates(m, s):
+    """Row 9 of the sleep scenario: pid N naps twice as long as pid N-1,
+    so (while memory lasts) it holds about half as many pages."""
+    got = re.findall(r"(\d): nap +(\d+) [+-] *(\d+)", s.chars[9])
+    pages = [int(n) for _, _, n in got]
+    if len(got) != 4 or not all(a > b for a, b in zip(pages, pages[1:])):
+        m.fail("sleep scenario row 9 %r: want four processes, the shorter "
+               "the nap the more pages" % s.chars[9])
+
+
 @test("extras", "keys")
 def extras_scenarios_by_run(ctx):
     """Each scenario starts by run=NAME, shows its processes, and soft-
@@ -288,6 +325,8 @@ def extras_scenarios_by_run(ctx):
             if "PAGE TABLE ERROR" in s.text() or "FAULT" in s.text():
                 m.fail("error on screen:\n" + s.text())
             print("--- scenario %s, 3 s in:\n%s" % (name, s.text()))
+            if name == "sleep":
+                check_sleep_rates(m, s)
             m.sendkey("x")
             m.expect("pass")
             clean_log(m)

@@ -14,14 +14,35 @@ import socket
 import subprocess
 import time
 
-OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
-OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+
+
+def _read_defaults():
+    """tools/qemu-defaults.sh: the settings tools/qemu.sh uses too."""
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "tools",
+                        "qemu-defaults.sh")
+    out = {}
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith("#") and "=" in line:
+                key, value = line.split("=", 1)
+                out[key] = value
+    return out
+
+
+DEFAULTS = _read_defaults()
+OVMF_CODE = DEFAULTS["OVMF_CODE_DEFAULT"]
+OVMF_VARS = DEFAULTS["OVMF_VARS_DEFAULT"]
 CONSOLE_ADDR = 0xB8000
 ROWS, COLS = 25, 80
 
 
 class TestFailure(Exception):
     pass
+
+
+class TestSkipped(Exception):
+    """The test cannot run here (a tool is missing); says why."""
 
 
 class Screen:
@@ -45,9 +66,13 @@ class Screen:
 
 class Machine:
     def __init__(self, ctx, name, cmdline, firmware="bios", media="cdrom",
-                 timeout=60, qemu_args=()):
-        """qemu_args: extra QEMU arguments, appended last (e.g. a -cpu
-        model without a feature)."""
+                 timeout=60, machine=None, cpus=1, memory=None, cpu=None,
+                 qemu_args=()):
+        """machine: QEMU -machine (default: pc under BIOS, q35 under UEFI);
+        cpus: -smp; memory: -m (default from tools/qemu-defaults.sh); cpu:
+        -cpu model and flags, e.g. "qemu64,-nx" (default: QEMU's);
+        qemu_args: extra QEMU arguments, appended last (e.g. a -cpu model
+        without a feature)."""
         self.ctx = ctx
         self.dir = os.path.join(ctx.build, "tests", name)
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -57,25 +82,30 @@ class Machine:
         self.timeout = timeout
         self.deadline = None
         self.cmdline = cmdline
-        args = [ctx.qemu, "-m", "128M", "-display", "none",
+        args = [ctx.qemu, "-m", memory or DEFAULTS["QEMU_MEMORY"],
+                "-smp", str(cpus), "-display", "none",
                 "-serial", "file:" + self.log_path,
                 "-monitor", "unix:%s,server,nowait" % self.sock_path,
-                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+                "-device", DEFAULTS["QEMU_DEBUG_EXIT"],
                 "-no-reboot",
                 # QEMU option values escape commas by doubling them.
                 "-smbios", "type=11,value=weensyos:" +
                 cmdline.replace(",", ",,")]
         if ctx.kvm:
-            args += ["-enable-kvm", "-cpu", "host"]
+            args += ["-enable-kvm"]
+            if not cpu:
+                args += ["-cpu", "host"]
+        if cpu:
+            args += ["-cpu", cpu]
         if firmware == "uefi":
             vars_copy = os.path.join(self.dir, "OVMF_VARS.fd")
             shutil.copy(OVMF_VARS, vars_copy)
-            args += ["-machine", "q35",
+            args += ["-machine", machine or DEFAULTS["QEMU_MACHINE_UEFI"],
                      "-drive", "if=pflash,format=raw,readonly=on,file=" +
                      OVMF_CODE,
                      "-drive", "if=pflash,format=raw,file=" + vars_copy]
         else:
-            args += ["-machine", "pc"]
+            args += ["-machine", machine or DEFAULTS["QEMU_MACHINE_BIOS"]]
         if media == "disk":
             args += ["-drive", "file=%s,format=raw,if=ide,snapshot=on" %
                      ctx.iso]

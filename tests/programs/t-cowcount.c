@@ -9,7 +9,7 @@
 #include "t-mapcheck.h"
 
 #define COUNT_PAGES 40
-#define PAUSE       50 /* ticks the harness has to read the screen */
+#define PAUSE       80 /* ticks the harness has to read the screen */
 
 static void phase(const char* name) {
     log_printf("t-cowcount: phase %s\n", name);
