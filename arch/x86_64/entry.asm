@@ -1,6 +1,7 @@
-; entry.asm: every way into and out of the kernel. Exceptions, IRQs and the
-; syscall instruction all save a struct regs (x86.h) on the kernel stack and
-; call C; C never returns here. Leaving goes through regs_return, by iretq
+; entry.asm: every way into and out of the kernel. Exceptions and IRQs save
+; a struct regs (x86.h) on the kernel stack; the syscall instruction saves
+; it straight into the calling process's regs (no copy on the system call
+; path). Then they call C; C never returns here. Leaving goes through regs_return, by iretq
 ; or, for a frame saved by syscall, by the cheaper sysretq.
 ;
 ;
@@ -18,6 +19,8 @@ SEG_UCODE        equ 0x23
 
 extern trap_entry
 extern syscall_entry_c
+extern current                      ; struct proc* (proc/proc.h)
+extern proc_regs_end                ; offsetof(struct proc, regs) + sizeof
 
 section .text
 bits 64
@@ -107,8 +110,12 @@ trap_common:
 ; and masked IF (SFMASK). Build the same frame an interrupt would.
 global syscall_entry:function (syscall_entry.end - syscall_entry)
 syscall_entry:
+    ; The frame goes straight into current->regs (no copy in C): the
+    ; pushes below fill it from its end down. current is never NULL here:
+    ; only a running process executes syscall.
     mov [rel syscall_user_rsp], rsp
-    mov rsp, KERNEL_STACK_TOP
+    mov rsp, [rel current]
+    add rsp, [rel proc_regs_end]
     push SEG_UDATA
     push qword [rel syscall_user_rsp]
     push r11
@@ -117,8 +124,9 @@ syscall_entry:
     push 0
     push INT_SYSCALL
     PUSH_GPRS
+    mov rdi, rsp                    ; &current->regs
+    mov rsp, KERNEL_STACK_TOP
     cld
-    mov rdi, rsp
     xor rbp, rbp
     call syscall_entry_c
     jmp trap_common.unreachable
