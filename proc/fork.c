@@ -43,8 +43,10 @@ int proc_fork(struct proc* parent) {
     if (!cpt) {
         return out_of_memory(parent, first_kalloc);
     }
+    /* Only what is mapped: a small process maps a handful of its 768
+     * pages, and whole empty tables are skipped. */
     for (struct vmiter it = vmiter_at(parent->pt, PROC_START_ADDR);
-         vmiter_va(&it) < MEMSIZE_VIRTUAL; vmiter_next(&it)) {
+         vmiter_find_present(&it, MEMSIZE_VIRTUAL); vmiter_next(&it)) {
         if (vmiter_user(&it) && uvm_fork_page(cpt, cpid, &it, fork_cow) != 0) {
             vm_space_free(cpt);
             return out_of_memory(parent, first_kalloc);
