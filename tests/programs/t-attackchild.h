@@ -48,7 +48,11 @@ static inline enum attack_end attack_in_child(void (*attack)(uint64_t),
         CHECK(i < 100000, "attack child %lu never started", token);
         sys_yield();
     }
-    yield_n(3);
+    /* Let it finish the attack: a few turns, more while it is alive and
+     * has not come back yet (sleeps), never more than a bound. */
+    for (int i = 0; i < 3 || (board->survived != token && i < 12); ++i) {
+        sys_yield();
+    }
     int r = sys_kill(c);
     CHECK(r == 0 || r == E_SRCH, "kill(child): %d", r);
     if (r == 0) {
