@@ -82,3 +82,74 @@ def attack_ldt_call_gate(ctx):
 @test("robustness", "step1")
 def attack_ldt_call_gate_uefi(ctx):
     ldt_gate(ctx, "uefi")
+
+
+@test("robustness")
+def attack_syscall_garbage_registers(ctx):
+    """Every system call number (and 64-bit numbers whose low half is
+    valid, negative and random ones) with seeded garbage in every
+    register, %rsp pointing at the kernel, unmapped or non-canonical
+    memory: the answer is what SPEC section 8 says (E_NOSYS for unknown
+    numbers, E_SRCH for kill of no process), every register but %rax,
+    %rcx, %r11 comes back unchanged, %rcx is the return address and %r11
+    holds user flags only; a preempted survivor's registers never change
+    and the parent keeps its data."""
+    log = attack(ctx, "attack-sysfuzz", "t-sysfuzz",
+                 r"t-sysfuzz: \d+ attackers came back, \d+ ended by exit, "
+                 r"sleep or their own pages$")
+    need_log(log, user(r"t-sysfuzz: survivor registers intact$"),
+             "the survivor's verdict")
+    # The kernel reads all 64 bits of %rax: a valid number with junk in
+    # the upper half is unknown.
+    need_log(log, r"^syscall: pid \d+: unknown number 4294967297$",
+             "getpid | 1 << 32 refused as unknown")
+
+
+COWFUZZ_VERDICT = (r"t-cowfuzz: \d+ forks, (\d+) workers checked, \d+ "
+                   r"killed, (\d+) operations, \d+ logs$")
+
+
+def cowfuzz(ctx, name, words, need_verdict=True):
+    log = run_program(ctx, "attack-cowfuzz-" + name, "t-cowfuzz", extra=words,
+                      timeout=120)
+    need_log(log, NO_LEAK, "the leak check")
+    found = re.search(user(COWFUZZ_VERDICT, 1), log, re.M)
+    if need_verdict:
+        if not found:
+            raise TestFailure("t-cowfuzz (%s) gave no verdict:\n%s" %
+                              (words, log[-2000:]))
+        if int(found.group(1)) < 20 or int(found.group(2)) < 5000:
+            raise TestFailure("t-cowfuzz (%s) did too little: %s" %
+                              (words, found.group(0)))
+    return log
+
+
+@test("robustness", "extras")
+def attack_cow_fuzz(ctx):
+    """A seeded random mix over up to ten processes (fork, exit, kill of
+    sleepers and writers, map of every kind, page_free, page_alloc,
+    writes, log from the pages, sleep) with copy-on-write on, each process
+    checking its pages against its own model and its x87/SSE/MXCSR/%fs
+    state against its pid after every step; then with scattered kalloc
+    order and with eager fork. The page checker runs on every tick and
+    every page comes back."""
+    for name, words in (("cow", "cow"), ("cow-scatter", "cow kalloc=scatter"),
+                        ("eager", "")):
+        cowfuzz(ctx, name, words)
+
+
+@test("robustness", "extras")
+def attack_cow_fuzz_out_of_memory(ctx):
+    """The same mix with allocations failing: one failed kalloc early and
+    late (kfail=N), and every kalloc failing from some point on
+    (kfailfrom=N), which turns copy-on-write writes into out-of-memory
+    endings. Whoever is ended (pid 1 too) leaks nothing, nobody's data
+    changes, and the last exit finds every page back."""
+    for words in ("kfail=300", "kfail=1500", "kfailfrom=700",
+                  "kfailfrom=3000"):
+        log = cowfuzz(ctx, words.replace("=", ""), "cow " + words,
+                      need_verdict=False)
+        if words.startswith("kfailfrom") and not re.search(
+                r"^cow: pid \d+: out of memory", log, re.M):
+            raise TestFailure("%s: no copy-on-write write ran out of memory"
+                              % words)

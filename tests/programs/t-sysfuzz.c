@@ -79,19 +79,19 @@ static uint64_t garbage(void) {
         1,
         UINT64_MAX,
         1UL << 63,
-        0x40000,                /* kernel code */
-        0x7F000,                /* kernel stack */
-        0x7FFF8,                /* kernel stack top word */
-        0xB8000,                /* console */
-        0xFFFF800000000000UL,   /* direct map */
-        0xFFFF800000040000UL,   /* kernel through the direct map */
-        0x0000800000000000UL,   /* non-canonical */
-        0x00007FFFFFFFF000UL,   /* top of the canonical lower half */
-        MEMSIZE_VIRTUAL,        /* one past user space */
-        MEMSIZE_VIRTUAL - 8,    /* the stack's last word */
-        0x2F0000,               /* unmapped user page */
-        0x2F0001,               /* unaligned */
-        (uint64_t) -PAGESIZE,   /* wraps */
+        0x40000,                  /* kernel code */
+        0x7F000,                  /* kernel stack */
+        0x7FFF8,                  /* kernel stack top word */
+        0xB8000,                  /* console */
+        0xFFFF800000000000UL,     /* direct map */
+        0xFFFF800000040000UL,     /* kernel through the direct map */
+        0x0000800000000000UL,     /* non-canonical */
+        0x00007FFFFFFFF000UL,     /* top of the canonical lower half */
+        MEMSIZE_VIRTUAL,          /* one past user space */
+        MEMSIZE_VIRTUAL - 8,      /* the stack's last word */
+        0x2F0000,                 /* unmapped user page */
+        0x2F0001,                 /* unaligned */
+        (uint64_t) -PAGESIZE,     /* wraps */
         0x100000000UL + 0x2F0000, /* user page plus high bits */
     };
     uint64_t r = rnd64();
@@ -173,8 +173,7 @@ static void garbage_call(uint64_t nr) {
     } else if (nr == SYS_LOG) {
         CHECK(res == E_FAULT || (res >= 0 && res <= 256), "log: %ld", res);
     } else if (nr == SYS_PAGE_ALLOC || nr == SYS_PAGE_FREE) {
-        CHECK(res == 0 || res == E_INVAL || res == E_NOMEM, "page: %ld",
-              res);
+        CHECK(res == 0 || res == E_INVAL || res == E_NOMEM, "page: %ld", res);
     } else if (nr == SYS_MAP) {
         CHECK(res > 0 || res == E_INVAL || res == E_NOMEM, "map: %ld", res);
     } else if (nr == SYS_FORK) {
@@ -183,7 +182,7 @@ static void garbage_call(uint64_t nr) {
 }
 
 static void attack(uint64_t nr) {
-    int calls = (nr == SYS_FORK || nr == SYS_EXIT)    ? 1
+    int calls = (nr == SYS_FORK || nr == SYS_EXIT)     ? 1
                 : (nr == SYS_YIELD || nr == SYS_SLEEP) ? 2
                                                        : 12;
     for (int i = 0; i < calls; ++i) {
@@ -228,9 +227,9 @@ static void survivor(uint64_t ticks) {
                          "popq %%rbp"
                          : "+m"(bad)
                          :
-                         : "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "r8",
-                           "r9", "r10", "r11", "r12", "r13", "r14", "r15",
-                           "cc", "memory");
+                         : "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "r8", "r9",
+                           "r10", "r11", "r12", "r13", "r14", "r15", "cc",
+                           "memory");
         CHECK(bad == 0, "survivor %d: a register changed under it",
               sys_getpid());
     }
@@ -260,8 +259,8 @@ int process_main(void) {
             if (e == ATTACK_SURVIVED) {
                 ++lived;
             } else {
-                CHECK(may_end_caller(nr),
-                      "number %lx ended its caller (%d)", nr, e);
+                CHECK(may_end_caller(nr), "number %lx ended its caller (%d)",
+                      nr, e);
                 ++died;
             }
         }
