@@ -1,9 +1,15 @@
 # weensyos.cmake: helpers shared by every folder's CMakeLists.txt.
 
-# Freestanding C flags (C sources only) and include roots for a target.
+# Freestanding C flags (C sources only) and include roots for a target:
+# kernel code by default, user code (SSE allowed) with USER.
 function(weensy_c_target target)
+  cmake_parse_arguments(C "USER" "" "" ${ARGN})
+  set(flags ${WEENSY_C_FLAGS})
+  if(NOT C_USER)
+    list(APPEND flags ${WEENSY_KERNEL_C_FLAGS})
+  endif()
   target_compile_options(${target} PRIVATE
-    $<$<COMPILE_LANGUAGE:C>:${WEENSY_C_FLAGS}>)
+    $<$<COMPILE_LANGUAGE:C>:${flags}>)
   target_include_directories(${target} PRIVATE
     $<$<COMPILE_LANGUAGE:C>:${PROJECT_SOURCE_DIR}>
     $<$<COMPILE_LANGUAGE:C>:${PROJECT_SOURCE_DIR}/include>)
@@ -71,7 +77,7 @@ function(weensy_user_program name)
   set_target_properties(${name} PROPERTIES SUFFIX ""
     RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/programs"
     LINK_DEPENDS "${script}")
-  weensy_c_target(${name})
+  weensy_c_target(${name} USER)
   target_include_directories(${name} PRIVATE "${PROJECT_SOURCE_DIR}/userland/lib")
   target_compile_definitions(${name} PRIVATE ${U_DEFINES})
   target_link_libraries(${name} PRIVATE ${ulib} weensy_lib)

@@ -48,6 +48,8 @@ struct __attribute__((packed)) mb2_framebuffer {
     uint32_t pitch, width, height;
     uint8_t bpp, fb_type;
     uint16_t reserved;
+    /* For fb_type RGB only: where each colour's bits sit in a pixel. */
+    uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
 };
 
 struct bootinfo bootinfo;
@@ -141,6 +143,15 @@ static void read_tag(const struct mb2_tag* t) {
         bootinfo.fb.height = f->height;
         bootinfo.fb.bpp = f->bpp;
         bootinfo.fb.type = f->fb_type;
+        /* 0xRRGGBB with blue in the lowest byte unless the tag says
+         * otherwise (OVMF and QEMU do; some real firmware does not). */
+        struct boot_fb_layout layout = {16, 8, 8, 8, 0, 8};
+        if (f->fb_type == BOOT_FB_RGB && f->size >= sizeof(*f)) {
+            layout = (struct boot_fb_layout){f->red_pos,   f->red_size,
+                                             f->green_pos, f->green_size,
+                                             f->blue_pos,  f->blue_size};
+        }
+        bootinfo.fb.layout = layout;
         break;
     }
     case MB2_TAG_ACPI_OLD:
@@ -303,10 +314,12 @@ void bootinfo_log(void) {
         log_printf("boot: display: EGA text %ux%u at 0x%lx\n",
                    bootinfo.fb.width, bootinfo.fb.height, bootinfo.fb.addr);
     } else {
+        const struct boot_fb_layout* l = &bootinfo.fb.layout;
         log_printf("boot: display: framebuffer %ux%u, %u bpp, pitch %u, at "
-                   "0x%lx\n",
+                   "0x%lx, red %u:%u green %u:%u blue %u:%u (bit:size)\n",
                    bootinfo.fb.width, bootinfo.fb.height, bootinfo.fb.bpp,
-                   bootinfo.fb.pitch, bootinfo.fb.addr);
+                   bootinfo.fb.pitch, bootinfo.fb.addr, l->red_pos, l->red_size,
+                   l->green_pos, l->green_size, l->blue_pos, l->blue_size);
     }
 }
 

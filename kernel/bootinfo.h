@@ -32,11 +32,17 @@ struct boot_module {
 #define BOOT_FB_RGB      1
 #define BOOT_FB_EGA_TEXT 2
 
+/* Bit position and width of each colour in an RGB pixel. */
+struct boot_fb_layout {
+    uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
+};
+
 struct boot_framebuffer {
     uint64_t addr; /* physical */
     uint32_t pitch, width, height;
     uint8_t bpp;
     uint8_t type; /* BOOT_FB_* */
+    struct boot_fb_layout layout;
 };
 
 struct bootinfo {

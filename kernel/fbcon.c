@@ -4,9 +4,9 @@
  * with the 640x400 grid centred, and keeps a shadow of what it painted so a
  * frame repaints only the cells that changed.
  *
- * Pixels are assumed to be laid out as 0xRRGGBB in little-endian order
- * (blue in the lowest byte), as OVMF's GOP and QEMU's VGA both do; the
- * Multiboot2 colour-field positions are not kept in bootinfo. */
+ * Pixels are made from the colour-field positions and sizes the loader
+ * gave (OVMF's GOP and QEMU's VGA: 0xRRGGBB, blue in the lowest byte; real
+ * firmware may put red lowest). */
 #include "kernel/fbcon.h"
 
 #include "abi/memlayout.h"
@@ -32,6 +32,7 @@ static struct {
     uint32_t width, height; /* in pixels */
     uint32_t bytespp;       /* 3 or 4 */
     bool active;
+    uint32_t palette[16]; /* vga_palette as this framebuffer's pixels */
 } fb;
 
 /* The cells as last painted; owned by fbcon_draw. Meaningless until
@@ -47,6 +48,22 @@ static inline void put_pixel(volatile uint8_t* p, uint32_t rgb) {
         p[1] = (uint8_t) (rgb >> 8);
         p[2] = (uint8_t) (rgb >> 16);
     }
+}
+
+/* One 8-bit colour channel as a field of size bits at bit pos. */
+static uint32_t channel(uint32_t v8, uint8_t pos, uint8_t size) {
+    uint32_t v = size <= 8 ? v8 >> (8 - size) : v8 << (size - 8);
+    return v << pos;
+}
+
+static uint32_t rgb_to_pixel(uint32_t rgb, const struct boot_fb_layout* l) {
+    return channel((rgb >> 16) & 0xFF, l->red_pos, l->red_size) |
+           channel((rgb >> 8) & 0xFF, l->green_pos, l->green_size) |
+           channel(rgb & 0xFF, l->blue_pos, l->blue_size);
+}
+
+static bool field_fits(uint8_t pos, uint8_t size, uint8_t bpp) {
+    return size > 0 && size <= 16 && pos + size <= bpp;
 }
 
 /* Paints the whole framebuffer black. */
@@ -67,8 +84,8 @@ static void draw_cell(int pos, uint16_t cell) {
         ch = ' ';
     }
     const uint8_t* glyph = font8x16[ch - FONT_FIRST];
-    uint32_t fg = vga_palette[(cell >> 8) & 0xF];
-    uint32_t bg = vga_palette[(cell >> 12) & 0xF];
+    uint32_t fg = fb.palette[(cell >> 8) & 0xF];
+    uint32_t bg = fb.palette[(cell >> 12) & 0xF];
     volatile uint8_t* line =
         fb.grid + (uint64_t) (pos / CONSOLE_COLUMNS) * FONT_HEIGHT * fb.pitch +
         (uint64_t) (pos % CONSOLE_COLUMNS) * FONT_WIDTH * fb.bytespp;
@@ -86,6 +103,10 @@ static const char* unusable_reason(const struct boot_framebuffer* f) {
         return "not an RGB framebuffer";
     } else if (f->bpp != 24 && f->bpp != 32) {
         return "only 24 and 32 bpp are supported";
+    } else if (!field_fits(f->layout.red_pos, f->layout.red_size, f->bpp) ||
+               !field_fits(f->layout.green_pos, f->layout.green_size, f->bpp) ||
+               !field_fits(f->layout.blue_pos, f->layout.blue_size, f->bpp)) {
+        return "colour fields outside the pixel";
     } else if (f->width < GRID_WIDTH || f->height < GRID_HEIGHT) {
         return "smaller than the 640x400 console";
     } else if (f->pitch < f->width * (f->bpp / 8)) {
@@ -108,6 +129,9 @@ bool fbcon_init(const struct boot_framebuffer* f) {
     fb.width = f->width;
     fb.height = f->height;
     fb.bytespp = f->bpp / 8;
+    for (int i = 0; i < 16; ++i) {
+        fb.palette[i] = rgb_to_pixel(vga_palette[i], &f->layout);
+    }
     fb.grid = fb.base + (uint64_t) (f->height - GRID_HEIGHT) / 2 * f->pitch +
               (uint64_t) (f->width - GRID_WIDTH) / 2 * fb.bytespp;
     blank_screen();

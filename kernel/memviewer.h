@@ -21,7 +21,9 @@ struct pagefacts {
  * number of violations. */
 int memcheck(struct pagefacts facts[NPAGES_PHYSICAL]);
 
-/* Redraws the whole map, checking as it draws; called on every tick. */
+/* Brings the map up to date, checking as it draws; called on every tick.
+ * Does nothing when nothing it shows can have changed since the last
+ * frame (see memviewer.c). */
 void memviewer_draw(void);
 /* Starts over with the first process (after a soft reboot). */
 void memviewer_reset(void);

@@ -2,20 +2,32 @@
  * compiler may emit calls to memset/memcpy itself, so these must exist. */
 #include "lib/string.h"
 
+/* memset and memcpy move eight bytes per step with `rep stosq`/`rep
+ * movsq`, then the last n % 8 bytes one by one. They rely on the direction
+ * flag being clear, as the ABI guarantees in user code and the kernel's
+ * entry paths ensure (cld). Under TCG a `rep` step is one guest
+ * instruction, so a 4 KiB page costs 512 of them instead of 4096 byte
+ * loops. */
 void* memset(void* dst, int c, size_t n) {
-    unsigned char* d = dst;
-    while (n--) {
-        *d++ = (unsigned char) c;
-    }
+    void* d = dst;
+    uint64_t v = (uint8_t) c * 0x0101010101010101UL;
+    size_t words = n / 8, bytes = n % 8;
+    __asm__ volatile("rep stosq" : "+D"(d), "+c"(words) : "a"(v) : "memory");
+    __asm__ volatile("rep stosb" : "+D"(d), "+c"(bytes) : "a"(v) : "memory");
     return dst;
 }
 
 void* memcpy(void* dst, const void* src, size_t n) {
-    unsigned char* d = dst;
-    const unsigned char* s = src;
-    while (n--) {
-        *d++ = *s++;
-    }
+    void* d = dst;
+    size_t words = n / 8, bytes = n % 8;
+    __asm__ volatile("rep movsq"
+                     : "+D"(d), "+S"(src), "+c"(words)
+                     :
+                     : "memory");
+    __asm__ volatile("rep movsb"
+                     : "+D"(d), "+S"(src), "+c"(bytes)
+                     :
+                     : "memory");
     return dst;
 }
 

@@ -7,11 +7,14 @@
 #include "mm/direct.h"
 
 struct physpage physpages[NPAGES_PHYSICAL];
+uint64_t mm_changes;
 
 static enum kalloc_order order = KALLOC_LOWEST_FIRST;
 static uint64_t calls;
 static uint64_t fail_nth, fail_from;
 static size_t next_scatter;
+/* No page below this index is free (lowest-first search starts here). */
+static size_t free_hint;
 
 extern char kernel_image_start[], kernel_image_end[];
 
@@ -30,6 +33,7 @@ void physpages_init(void) {
         struct physpage* pp = physpage_of(pa);
         pp->refcount = 0;
         pp->pid = 0;
+        free_hint = 0;
         if (pa >= kstart && pa < kend) {
             pp->kind = PAGE_KERNEL;
         } else if (page_is_reserved(pa)) {
@@ -58,6 +62,16 @@ uint64_t kalloc_count(void) {
 #define SCATTER_STRIDE 197
 
 static struct physpage* find_free(void) {
+    if (order == KALLOC_LOWEST_FIRST) {
+        for (size_t pn = free_hint; pn < NPAGES_PHYSICAL; ++pn) {
+            if (physpages[pn].kind == PAGE_FREE) {
+                free_hint = pn + 1;
+                return &physpages[pn];
+            }
+        }
+        free_hint = NPAGES_PHYSICAL;
+        return NULL;
+    }
     for (size_t i = 0; i < NPAGES_PHYSICAL; ++i) {
         size_t pn = i;
         if (order == KALLOC_SCATTERED) {
@@ -73,7 +87,9 @@ static struct physpage* find_free(void) {
     return NULL;
 }
 
-void* kalloc(enum page_kind kind, int pid) {
+/* Takes a free page for kind and pid, unfilled; NULL when none is free
+ * or fault injection says this call fails. */
+static void* take_page(enum page_kind kind, int pid) {
     ++calls;
     if ((fail_nth && calls == fail_nth) || (fail_from && calls >= fail_from)) {
         return NULL;
@@ -85,8 +101,31 @@ void* kalloc(enum page_kind kind, int pid) {
     pp->kind = kind;
     pp->pid = (uint8_t) pid;
     pp->refcount = 1;
-    void* kva = pa2kva((uint64_t) (pp - physpages) * PAGESIZE);
-    memset(kva, 0xCC, PAGESIZE);
+    ++mm_changes;
+    return pa2kva((uint64_t) (pp - physpages) * PAGESIZE);
+}
+
+void* kalloc(enum page_kind kind, int pid) {
+    void* kva = take_page(kind, pid);
+    if (kva) {
+        memset(kva, 0xCC, PAGESIZE);
+    }
+    return kva;
+}
+
+void* kalloc_copy(enum page_kind kind, int pid, const void* src) {
+    void* kva = take_page(kind, pid);
+    if (kva) {
+        memcpy(kva, src, PAGESIZE);
+    }
+    return kva;
+}
+
+void* kalloc_zeroed(enum page_kind kind, int pid) {
+    void* kva = take_page(kind, pid);
+    if (kva) {
+        memset(kva, 0, PAGESIZE);
+    }
     return kva;
 }
 
@@ -100,9 +139,13 @@ void kfree(void* kva) {
         (pp->kind != PAGE_USER && pp->kind != PAGE_PAGETABLE)) {
         panic("kfree of page 0x%lx that is not allocated", pa);
     }
+    ++mm_changes;
     if (--pp->refcount == 0) {
         pp->kind = PAGE_FREE;
         pp->pid = 0;
+        if (pa / PAGESIZE < free_hint) {
+            free_hint = pa / PAGESIZE;
+        }
     }
 }
 
@@ -112,6 +155,7 @@ void kref(uint64_t pa) {
         panic("kref of page 0x%lx that cannot take a reference", pa);
     }
     ++pp->refcount;
+    ++mm_changes;
 }
 
 size_t physpages_free_count(void) {

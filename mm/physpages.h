@@ -33,6 +33,12 @@ struct physpage {
 
 extern struct physpage physpages[NPAGES_PHYSICAL];
 
+/* Moves on every change to physpages[] (kalloc, kfree, kref) and to any
+ * page-table entry written through the iterators (mm/vmiter.h), which is
+ * how every entry is written. While it stands still the memory map and its
+ * check (kernel/memviewer.c) cannot have changed. */
+extern uint64_t mm_changes;
+
 /* Order in which kalloc hands out free pages. Scattered order exists to
  * prove that nothing depends on pages being contiguous. */
 enum kalloc_order { KALLOC_LOWEST_FIRST, KALLOC_SCATTERED };
@@ -51,6 +57,14 @@ uint64_t kalloc_count(void);
  * given kind and owner with refcount 1; or NULL when no page is free (a
  * normal outcome the caller must handle). */
 void* kalloc(enum page_kind kind, int pid);
+/* kalloc, but the page comes back filled with zeros instead of 0xCC (for
+ * user pages and page tables, which must start zeroed): each byte is
+ * written once. Counts as a kalloc for fault injection. */
+void* kalloc_zeroed(enum page_kind kind, int pid);
+/* kalloc, but the page comes back holding a copy of the page at kernel
+ * address src (fork's copies, copy-on-write): written once, not filled
+ * with 0xCC first. */
+void* kalloc_copy(enum page_kind kind, int pid, const void* src);
 /* Drops one reference to the page at kernel address kva; frees it at 0.
  * kva NULL is ignored. Panics on a page that is not allocated. */
 void kfree(void* kva);

@@ -64,7 +64,7 @@ int uvm_map(pagetable* pt, int pid, uintptr_t va, size_t npages,
     }
     struct page_list fresh = {NULL, NULL};
     for (size_t i = 0; i < npages; ++i) {
-        void* page = kalloc(PAGE_USER, pid);
+        void* page = kalloc_zeroed(PAGE_USER, pid);
         if (!page) {
             list_free(&fresh);
             return E_NOMEM;
@@ -75,7 +75,7 @@ int uvm_map(pagetable* pt, int pid, uintptr_t va, size_t npages,
     for (struct vmiter it = vmiter_at(pt, va); vmiter_va(&it) < end;
          vmiter_next(&it)) {
         void* page = list_pop(&fresh);
-        memset(page, 0, PAGESIZE);
+        *(void**) page = NULL; /* the list link; the rest is still zero */
         void* old = vmiter_user(&it) ? vmiter_kptr(&it) : NULL;
         vmiter_map(&it, kva2pa(page), perm);
         kfree(old);
@@ -109,11 +109,10 @@ int uvm_unmap(pagetable* pt, uintptr_t va) {
 
 /* The child's own copy of the page src maps, with the same rights. */
 static int copy_into(struct vmiter* dst, int cpid, const struct vmiter* src) {
-    void* page = kalloc(PAGE_USER, cpid);
+    void* page = kalloc_copy(PAGE_USER, cpid, vmiter_kptr(src));
     if (!page) {
         return E_NOMEM;
     }
-    memcpy(page, vmiter_kptr(src), PAGESIZE);
     if (vmiter_try_map(dst, kva2pa(page), vmiter_flags(src)) != 0) {
         kfree(page);
         return E_NOMEM;
@@ -169,11 +168,10 @@ enum uvm_fault uvm_page_fault(pagetable* pt, int pid, uintptr_t va,
         vmiter_map(&it, pa, flags); /* the last owner: no copy */
         return UVM_FAULT_RESOLVED;
     }
-    void* copy = kalloc(PAGE_USER, pid);
+    void* copy = kalloc_copy(PAGE_USER, pid, pa2kva(pa));
     if (!copy) {
         return UVM_FAULT_NOMEM;
     }
-    memcpy(copy, pa2kva(pa), PAGESIZE);
     vmiter_map(&it, kva2pa(copy), flags);
     kfree(pa2kva(pa));
     return UVM_FAULT_RESOLVED;

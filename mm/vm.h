@@ -3,6 +3,7 @@
 #ifndef MM_VM_H
 #define MM_VM_H
 
+#include "mm/direct.h"
 #include "mm/vmiter.h"
 
 /* Builds the kernel page table (see the map in vm.c) and loads it.
@@ -19,8 +20,17 @@ pagetable* vm_space_new(int pid);
  * each), every page-table page, and the top page. pt must not be loaded. */
 void vm_space_free(pagetable* pt);
 
+/* The first va below PROC_START_ADDR that pt maps differently from the
+ * kernel's page table (frame or rights), or PROC_START_ADDR when the low
+ * megabyte is exactly the kernel's, as every space's must be. */
+uintptr_t vm_low_difference(pagetable* pt);
+
 /* Loads pt into %cr3 unless it is already there. */
-void vm_activate(pagetable* pt);
+static inline void vm_activate(pagetable* pt) {
+    if (rcr3() != kva2pa(pt)) {
+        lcr3(kva2pa(pt));
+    }
+}
 
 /* True when user code may read (and, with write, write) every byte of
  * [va, va + len) in pt. len 0 is always fine. */

@@ -45,25 +45,6 @@ void vmiter_find(struct vmiter* it, uintptr_t va) {
     }
 }
 
-void vmiter_next(struct vmiter* it) {
-    uintptr_t next = ROUNDDOWN(it->va, PAGESIZE) + PAGESIZE;
-    /* Within one level-1 table the next entry is simply the next slot. */
-    if (it->level == 1 && entry_index(next, 1) != 0) {
-        it->va = next;
-        ++it->pte;
-        return;
-    }
-    vmiter_find(it, next);
-}
-
-uint64_t vmiter_pa(const struct vmiter* it) {
-    if (!vmiter_present(it)) {
-        return UINT64_MAX;
-    }
-    uint64_t mask = (1UL << entry_shift(it->level)) - 1;
-    return (*it->pte & PTE_PAMASK & ~mask) + (it->va & mask);
-}
-
 void* vmiter_kptr(const struct vmiter* it) {
     uint64_t pa = vmiter_pa(it);
     return pa == UINT64_MAX ? NULL : pa2kva(pa);
@@ -75,11 +56,7 @@ static pagetable* new_table(const pagetable* top) {
     if (!pp || pp->kind != PAGE_PAGETABLE) {
         panic("page table at %p needs a new table but has no owner", top);
     }
-    pagetable* t = kalloc(PAGE_PAGETABLE, pp->pid);
-    if (t) {
-        memset(t, 0, PAGESIZE);
-    }
-    return t;
+    return kalloc_zeroed(PAGE_PAGETABLE, pp->pid);
 }
 
 static void flush_if_active(const struct vmiter* it, uintptr_t va) {
@@ -88,17 +65,18 @@ static void flush_if_active(const struct vmiter* it, uintptr_t va) {
     }
 }
 
-/* The level-1 table for va, made (with its parents) if missing; NULL when
- * a table could not be allocated. */
-static pagetable* leaf_table(struct vmiter* it, uintptr_t va) {
-    pagetable* t = it->pt;
+/* The level-1 entry for va in pt, making missing intermediate tables (which
+ * grant P|W|U: the leaf alone limits access). NULL when a table could not
+ * be allocated; the tables made so far stay (empty, owned by pt's owner). */
+static pte_t* leaf_entry(pagetable* pt, uintptr_t va) {
+    pagetable* t = pt;
     for (int level = 4; level > 1; --level) {
         pte_t* e = &t->entry[entry_index(va, level)];
         if (*e & PTE_PS) {
             panic("cannot map 4 KiB at 0x%lx inside a large page", va);
         }
         if (!(*e & PTE_P)) {
-            pagetable* n = new_table(it->pt);
+            pagetable* n = new_table(pt);
             if (!n) {
                 return NULL;
             }
@@ -106,11 +84,11 @@ static pagetable* leaf_table(struct vmiter* it, uintptr_t va) {
         }
         t = entry_table(*e);
     }
-    return t;
+    return &t->entry[entry_index(va, 1)];
 }
 
 int vmiter_try_prepare(struct vmiter* it) {
-    if (!leaf_table(it, ROUNDDOWN(it->va, PAGESIZE))) {
+    if (!leaf_entry(it->pt, ROUNDDOWN(it->va, PAGESIZE))) {
         return E_NOMEM;
     }
     vmiter_find(it, it->va);
@@ -125,16 +103,18 @@ int vmiter_try_map(struct vmiter* it, uint64_t pa, uint64_t perm) {
         }
         if (it->level == 1 && vmiter_present(it)) {
             *it->pte = 0;
+            ++mm_changes;
             flush_if_active(it, va);
         }
         return 0;
     }
-    pagetable* t = leaf_table(it, va);
-    if (!t) {
+    pte_t* e = leaf_entry(it->pt, va);
+    if (!e) {
         return E_NOMEM;
     }
     uint64_t nx = cpu_nx ? (perm & PTE_NX) : 0;
-    t->entry[entry_index(va, 1)] = (pa & PTE_PAMASK) | (perm & 0xFFF) | nx;
+    *e = (pa & PTE_PAMASK) | (perm & 0xFFF) | nx;
+    ++mm_changes;
     flush_if_active(it, va);
     vmiter_find(it, it->va);
     return 0;
@@ -144,6 +124,99 @@ void vmiter_map(struct vmiter* it, uint64_t pa, uint64_t perm) {
     if (vmiter_try_map(it, pa, perm) != 0) {
         panic("out of memory mapping 0x%lx", it->va);
     }
+}
+
+/* Bytes mapped by one level-1 table. */
+#define L1_SPAN (512 * PAGESIZE)
+
+int vmiter_copy_leaves(pagetable* dst, pagetable* src, uintptr_t va,
+                       uintptr_t end) {
+    va = ROUNDDOWN(va, PAGESIZE);
+    while (va < end) {
+        uintptr_t stop = ROUNDDOWN(va, L1_SPAN) + L1_SPAN;
+        if (stop > end) {
+            stop = end;
+        }
+        struct vmiter s = vmiter_at(src, va);
+        if (s.level == 1) {
+            pte_t* d = leaf_entry(dst, va);
+            if (!d) {
+                return E_NOMEM;
+            }
+            memcpy(d, s.pte, (stop - va) / PAGESIZE * sizeof(pte_t));
+            ++mm_changes;
+        } else if (vmiter_present(&s)) {
+            panic("cannot copy 4 KiB leaves at 0x%lx inside a large page", va);
+        }
+        va = stop;
+    }
+    return 0;
+}
+
+/* Same frame and same P|W|U bits (accessed/dirty and the like ignored). */
+static bool same_leaf(pte_t x, pte_t y) {
+    const pte_t mask = PTE_PAMASK | PTE_PWU;
+    return (!(x & PTE_P) && !(y & PTE_P)) || (x & mask) == (y & mask);
+}
+
+uintptr_t vmiter_first_difference(pagetable* a, pagetable* b, uintptr_t va,
+                                  uintptr_t end) {
+    va = ROUNDDOWN(va, PAGESIZE);
+    while (va < end) {
+        uintptr_t stop = ROUNDDOWN(va, L1_SPAN) + L1_SPAN;
+        if (stop > end) {
+            stop = end;
+        }
+        struct vmiter x = vmiter_at(a, va), y = vmiter_at(b, va);
+        bool fast = x.level == 1 && y.level == 1 && x.perm == y.perm;
+        for (; va < stop; va += PAGESIZE) {
+            bool same;
+            if (fast) {
+                same = same_leaf(*x.pte++, *y.pte++);
+            } else {
+                vmiter_find(&x, va);
+                vmiter_find(&y, va);
+                same = vmiter_pa(&x) == vmiter_pa(&y) &&
+                       vmiter_perm(&x) == vmiter_perm(&y);
+            }
+            if (!same) {
+                return va;
+            }
+        }
+    }
+    return end;
+}
+
+bool vmiter_find_present(struct vmiter* it, uintptr_t end) {
+    while (it->va < end) {
+        if (vmiter_present(it)) {
+            return true;
+        }
+        uintptr_t next;
+        if (it->level == 1) {
+            /* Scan the rest of this table without walking down again. */
+            uintptr_t va = ROUNDDOWN(it->va, PAGESIZE) + PAGESIZE;
+            pte_t* e = it->pte + 1;
+            for (; entry_index(va, 1) != 0 && va < end; va += PAGESIZE, ++e) {
+                if (*e & PTE_P) {
+                    it->va = va;
+                    it->pte = e;
+                    return true;
+                }
+            }
+            next = va;
+        } else {
+            /* Nothing below this entry: skip all that it would map. */
+            uintptr_t span = 1UL << entry_shift(it->level);
+            next = ROUNDDOWN(it->va, span) + span;
+        }
+        if (next <= it->va) {
+            break; /* wrapped past the top of the address space */
+        }
+        vmiter_find(it, next);
+    }
+    it->va = end;
+    return false;
 }
 
 /* ptiter: post-order over the table pages below the top page. The current
@@ -170,6 +243,13 @@ static bool first_from(struct ptiter* it, int plevel, uintptr_t va) {
     unsigned end = plevel == 4 ? USER_TOP_ENTRIES : 512;
     uintptr_t span = 1UL << entry_shift(plevel);
     uintptr_t base = ROUNDDOWN(va, span * 512);
+    /* Only entries that map something below the limit. */
+    if (it->limit <= base) {
+        return false;
+    }
+    if ((it->limit - base + span - 1) / span < end) {
+        end = (unsigned) ((it->limit - base + span - 1) / span);
+    }
     for (unsigned i = entry_index(va, plevel); i < end; ++i) {
         if (!entry_is_table(t->entry[i], plevel)) {
             continue;
@@ -186,10 +266,14 @@ static bool first_from(struct ptiter* it, int plevel, uintptr_t va) {
     return false;
 }
 
-struct ptiter ptiter_at(pagetable* pt) {
-    struct ptiter it = {.pt = pt, .level = 0};
+struct ptiter ptiter_below(pagetable* pt, uintptr_t limit) {
+    struct ptiter it = {.pt = pt, .level = 0, .limit = limit};
     first_from(&it, 4, 0);
     return it;
+}
+
+struct ptiter ptiter_at(pagetable* pt) {
+    return ptiter_below(pt, (uintptr_t) USER_TOP_ENTRIES << entry_shift(4));
 }
 
 void ptiter_next(struct ptiter* it) {

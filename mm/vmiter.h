@@ -14,6 +14,7 @@
 #ifndef MM_VMITER_H
 #define MM_VMITER_H
 
+#include "abi/memlayout.h"
 #include "arch/x86_64/x86.h"
 
 typedef uint64_t pte_t;
@@ -36,8 +37,18 @@ struct vmiter {
 
 struct vmiter vmiter_at(pagetable* pt, uintptr_t va);
 void vmiter_find(struct vmiter* it, uintptr_t va);
-/* Moves to the next page (va + PAGESIZE, page-aligned). */
-void vmiter_next(struct vmiter* it);
+/* Moves to the next page (va + PAGESIZE, page-aligned). Inline: inside one
+ * level-1 table the next entry is simply the next slot (the common case
+ * in every loop over an address space); otherwise walk down again. */
+static inline void vmiter_next(struct vmiter* it) {
+    uintptr_t next = (it->va & ~(PAGESIZE - 1)) + PAGESIZE;
+    if (it->level == 1 && (next & (511 * PAGESIZE)) != 0) {
+        it->va = next;
+        ++it->pte;
+        return;
+    }
+    vmiter_find(it, next);
+}
 
 static inline uintptr_t vmiter_va(const struct vmiter* it) {
     return it->va;
@@ -64,7 +75,13 @@ static inline bool vmiter_user(const struct vmiter* it) {
     return (vmiter_perm(it) & (PTE_P | PTE_U)) == (PTE_P | PTE_U);
 }
 /* Physical address mapped at va, or UINT64_MAX when unmapped. */
-uint64_t vmiter_pa(const struct vmiter* it);
+static inline uint64_t vmiter_pa(const struct vmiter* it) {
+    if (!vmiter_present(it)) {
+        return UINT64_MAX;
+    }
+    uint64_t mask = (1UL << (PAGESHIFT + 9 * (it->level - 1))) - 1;
+    return (*it->pte & PTE_PAMASK & ~mask) + (it->va & mask);
+}
 /* Kernel pointer (direct map) to the byte mapped at va, or NULL. */
 void* vmiter_kptr(const struct vmiter* it);
 
@@ -82,15 +99,40 @@ int vmiter_try_map(struct vmiter* it, uint64_t pa, uint64_t perm);
 int vmiter_try_prepare(struct vmiter* it);
 /* vmiter_try_map that cannot fail (panics), for boot-time kernel maps. */
 void vmiter_map(struct vmiter* it, uint64_t pa, uint64_t perm);
+/* From its current va (included), moves it to the first page mapped below
+ * end, skipping unmapped runs a table (or a whole missing table) at a time.
+ * Returns false, with va = end, when there is none. Loop:
+ *   for (it = vmiter_at(pt, lo); vmiter_find_present(&it, hi);
+ *        vmiter_next(&it)) { ... } */
+bool vmiter_find_present(struct vmiter* it, uintptr_t end);
+/* The first page-aligned va in [va, end) that a and b map differently
+ * (frame or effective P|W|U permissions), or end when they agree on all
+ * of it. Compares a table's worth of leaf entries at a time. */
+uintptr_t vmiter_first_difference(pagetable* a, pagetable* b, uintptr_t va,
+                                  uintptr_t end);
+/* Makes dst map [va, end) as src does by copying src's level-1 entries a
+ * table's worth at a time (page-aligned; both spaces' intermediate tables
+ * grant P|W|U, as every table made here does, so the leaves alone decide
+ * the permissions). dst must map nothing there and must not be loaded.
+ * Copies frames, not pages: no reference is taken. Returns 0, or E_NOMEM
+ * when a table could not be allocated (what was made stays in dst, for the
+ * caller to free with dst). */
+int vmiter_copy_leaves(pagetable* dst, pagetable* src, uintptr_t va,
+                       uintptr_t end);
 
 struct ptiter {
     pagetable* pt;
-    uintptr_t va; /* lowest va covered by the current table page */
-    int level;    /* 1 (maps 4 KiB pages) to 3; 0 when done */
-    pte_t* pte;   /* the parent's entry that points to the current page */
+    uintptr_t limit; /* only tables that map something below this */
+    uintptr_t va;    /* lowest va covered by the current table page */
+    int level;       /* 1 (maps 4 KiB pages) to 3; 0 when done */
+    pte_t* pte;      /* the parent's entry that points to the current page */
 };
 
 struct ptiter ptiter_at(pagetable* pt);
+/* ptiter_at, visiting only the tables that map addresses below limit
+ * (tables above it are not visited at all: callers that need every table,
+ * e.g. to free them, must know none exists there). */
+struct ptiter ptiter_below(pagetable* pt, uintptr_t limit);
 void ptiter_next(struct ptiter* it);
 static inline bool ptiter_done(const struct ptiter* it) {
     return it->level == 0;

@@ -106,11 +106,10 @@ static int load_segment(pagetable* pt, int pid, const Elf64_Phdr* ph,
     uint64_t end = ph->p_vaddr + ph->p_memsz;
     for (struct vmiter it = vmiter_at(pt, ROUNDDOWN(ph->p_vaddr, PAGESIZE));
          vmiter_va(&it) < end; vmiter_next(&it)) {
-        void* page = kalloc(PAGE_USER, pid);
+        void* page = kalloc_zeroed(PAGE_USER, pid);
         if (!page) {
             return E_NOMEM;
         }
-        memset(page, 0, PAGESIZE);
         if (vmiter_try_map(&it, kva2pa(page), perm) != 0) {
             kfree(page);
             return E_NOMEM;

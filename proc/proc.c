@@ -28,11 +28,10 @@ void proc_set_all_exited_hook(void (*hook)(void)) {
 
 /* Maps the user stack page; %rsp starts at its top. */
 static int map_stack(pagetable* pt, int pid) {
-    void* page = kalloc(PAGE_USER, pid);
+    void* page = kalloc_zeroed(PAGE_USER, pid);
     if (!page) {
         return E_NOMEM;
     }
-    memset(page, 0, PAGESIZE);
     struct vmiter it = vmiter_at(pt, USER_STACK_PAGE);
     if (vmiter_try_map(&it, kva2pa(page), PTE_PWU_NX) != 0) {
         kfree(page);

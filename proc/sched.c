@@ -49,10 +49,15 @@ _Noreturn void proc_run(struct proc* p) {
 }
 
 _Noreturn void schedule(void) {
-    for (int i = 1; i <= NPROC; ++i) {
-        int pid = (last_pid + i) % NPROC;
-        if (pid != 0 && procs[pid].state == P_RUNNABLE) {
-            proc_run(&procs[pid]);
+    /* Round robin from the slot after the last one run, ending with that
+     * slot itself; slot 0 (the kernel's) is never a process. */
+    struct proc* p = &procs[last_pid];
+    for (int i = 1; i < NPROC; ++i) {
+        if (++p == &procs[NPROC]) {
+            p = &procs[1];
+        }
+        if (p->state == P_RUNNABLE) {
+            proc_run(p);
         }
     }
     /* Nothing to run: wait for the timer (or a key) to change that. */

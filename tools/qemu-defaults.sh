@@ -8,3 +8,4 @@ QEMU_MACHINE_UEFI=q35
 QEMU_DEBUG_EXIT=isa-debug-exit,iobase=0xf4,iosize=0x04
 OVMF_CODE_DEFAULT=/usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS_DEFAULT=/usr/share/OVMF/OVMF_VARS_4M.fd
+QEMU_NIC=none

@@ -143,8 +143,7 @@ while (($#)); do
     --monitor=*) monitor=${1#*=} ;;
     --debug-log)
         debug_log=default
-        if [[ $# -ge 2 && $2 != -* && $2 != window && $2 != console &&
-            $2 != headless ]]; then
+        if [[ $# -ge 2 && $2 != -* && ! $2 =~ ^(window|console|headless|bios|uefi)$ ]]; then
             debug_log=$2
             shift
         fi
@@ -184,7 +183,7 @@ build_dir=$(cd "$build_dir" && pwd)
 qemu=${QEMU:-qemu-system-x86_64}
 command -v "$qemu" >/dev/null 2>&1 || die "$qemu not found (apt-get install qemu-system-x86)"
 
-args=(-m "$memory" -smp "$smp" -no-reboot -nic none
+args=(-m "$memory" -smp "$smp" -no-reboot -nic "$QEMU_NIC"
     -serial "file:$log"
     -device "$QEMU_DEBUG_EXIT")
 
@@ -239,8 +238,8 @@ fi
 # Without one, an OEM string that grub.cfg ignores: with no type 11
 # structure at all GRUB's smbios command prints "no structure matched".
 if ((have_cmdline)); then
-    [[ $cmdline != *,* ]] || die "--cmdline may not contain a comma"
-    args+=(-smbios "type=11,value=weensyos:$cmdline")
+    # QEMU option values escape a comma by doubling it.
+    args+=(-smbios "type=11,value=weensyos:${cmdline//,/,,}")
 else
     args+=(-smbios "type=11,value=weensyos-menu")
 fi
@@ -262,7 +261,9 @@ display_reachable() {
     if [[ -z $host || $host == unix ]]; then
         [[ -S /tmp/.X11-unix/X$num ]]
     else
-        (exec 3<>"/dev/tcp/$host/$((6000 + num))") 2>/dev/null
+        # Bounded: an unreachable host would otherwise stall for minutes.
+        timeout 2 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$host" \
+            "$((6000 + num))" 2>/dev/null
     fi
 }
 

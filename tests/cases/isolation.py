@@ -337,3 +337,19 @@ def entry_fault_backtrace_named(ctx):
         need(m, r"^  #0 0x[0-9a-f]+ regs_return\+0x",
              "regs_return named in frame #0")
         need(m, r"^  #\d 0x[0-9a-f]+ kernel_start\+0x", "its caller")
+
+
+# -- floating point in C ------------------------------------------------------
+
+@test("robustness", "step2")
+def double_in_c_private(ctx):
+    """User C code may use `double` (SSE2 as the compiler emits it): two
+    instances and their children sum series with switches in between and
+    get the same bits as without switches."""
+    log = run_program(ctx, "double-in-c", "t-double,t-double")
+    for pid in (1, 2):
+        need_user(log, pid, r"t-double: pid %d ok$" % pid,
+                  "pid %d's verdict" % pid)
+    children = re.findall(user(r"t-double: child of (\d) ok$"), log, re.M)
+    if sorted(children) != ["1", "2"]:
+        raise TestFailure("want both children's verdicts, got %s" % children)

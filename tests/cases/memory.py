@@ -96,7 +96,10 @@ def allocators_pace_by_the_timer(ctx):
             user(r"p-allocator: pid (\d) stopped after (\d+) pages"), m.log(),
             re.M)}
         counts = [pages[p] for p in (1, 2, 3, 4)]
-        if counts != sorted(counts) or counts[3] < 2.5 * counts[0]:
+        # Random draws: neighbours (3 and 4) may swap now and then; pids
+        # two apart, and 1 against 2, are far enough apart never to.
+        c1, c2, c3, c4 = counts
+        if not (c1 < c2 < c4 and c1 < c3 and c4 >= 2.5 * c1):
             m.fail("expected pages in rough proportion 1:2:3:4 by pid, got "
                    "%s" % counts)
         m.sendkey("x")

@@ -124,6 +124,9 @@ def run_targets_and_weensy(ctx):
     want = ["run", "run-console", "run-uefi", "run-gdb"]
     want += ["run-" + s for s in scenarios()]
     want += ["run-" + p for p in programs(ctx)]
+    if shutil.which("gdb"):
+        want.append("gdb")
+        targets |= set(re.findall(r"^(?:\.\.\. )?(gdb)\b", out, re.M))
     missing = [t for t in want if t not in targets]
     if missing:
         raise TestFailure("expected run targets %s; missing %s" %
@@ -233,7 +236,9 @@ def gdb_backtraces_end_cleanly(ctx):
              "-ex", "delete", "-ex", "hbreak proc/syscall.c:sys_getpid",
              "-ex", "continue", "-ex", "bt", "-ex", "kill"],
             "gdb with tools/gdbinit", cwd=ctx.build,
-            env={"WEENSY_GDB_REMOTE": sock}, timeout=120)
+            env={"WEENSY_GDB_REMOTE": sock}, timeout=120,
+            # `kill` may race QEMU's exit ("Broken pipe"): judge the output.
+            want_rc=None)
     finally:
         qemu.kill()
         qemu.wait()
@@ -272,9 +277,9 @@ def scratch_add_program_and_rebuild(ctx):
     """In a copy of the project, as the README tells a student: a new
     userland/p-hello.c is a program with a run target and boots; a scenario
     whose name has digits gets a GRUB entry and a target, a malformed one
-    stops the configure step; -DWEENSY_DEBUG_LOG=ON reaches QEMU through
-    the run targets; ctest rebuilds before it tests, so an edited
-    test program's new output is in the test's log."""
+    stops the configure step; a Debug build works; -DWEENSY_DEBUG_LOG=ON
+    reaches QEMU through the run targets; ctest rebuilds before it tests,
+    so an edited test program's new output is in the test's log."""
     d = workdir(ctx, "scratch")
     src, bld = os.path.join(d, "src"), os.path.join(d, "build")
     copy_source(src)
@@ -285,8 +290,10 @@ def scratch_add_program_and_rebuild(ctx):
         scen_text = f.read()
     with open(scen, "w") as f:
         f.write(scen_text + "SCENARIO(hello2, '9', \"p-hello\", 0)\n")
+    # A Debug build (as the README offers) with the debug log on.
     run(["cmake", "-S", src, "-B", bld, "-G", "Ninja",
-         "-DWEENSY_DEBUG_LOG=ON"], "configure the copy", timeout=300)
+         "-DCMAKE_BUILD_TYPE=Debug", "-DWEENSY_DEBUG_LOG=ON"],
+        "configure the copy", timeout=300)
     run(["cmake", "--build", bld], "build the copy", timeout=600)
     _, out, _ = run(["cmake", "--build", bld, "--target", "help"],
                     "list the copy's targets")
@@ -371,3 +378,76 @@ def readme_labels_and_options(ctx):
     if unknown:
         raise TestFailure("the README shows qemu.sh options %s that "
                           "qemu.sh --help does not list" % unknown)
+
+
+@test("workflow")
+def screen2png_renders_dumps(ctx):
+    """The README's screenshot commands: a run with `dumpscreen` leaves a
+    dump in the log that tools/screen2png.py turns into a PNG, numbered
+    PNGs (--all) and a GIF (--gif)."""
+    d = workdir(ctx, "screen2png")
+    log = os.path.join(d, "log.txt")
+    run([QEMU_SH, "headless", "--build-dir", ctx.build, "--log", log,
+         "--cmdline", "test dumpscreen run=t-nosys"],
+        "boot with dumpscreen", want_rc=33)
+    tool = os.path.join(SRC, "tools", "screen2png.py")
+    outputs = [([log, "-o", os.path.join(d, "x.png"), "--scale", "3"],
+                os.path.join(d, "x.png"), b"\x89PNG"),
+               ([log, "--all"], os.path.join(d, "screen-001.png"), b"\x89PNG"),
+               ([log, "--gif", "-o", os.path.join(d, "run.gif")],
+                os.path.join(d, "run.gif"), b"GIF89a")]
+    for args, path, magic in outputs:
+        run(["python3", tool] + args, "screen2png.py " + " ".join(args[1:]))
+        with open(path, "rb") as f:
+            if f.read(len(magic)) != magic:
+                raise TestFailure("%s is not a %r file" % (path, magic))
+
+
+def machine_facts(args):
+    """What makes the machine, from a QEMU argument list: memory, machine
+    type, devices, reboot policy, network, boot medium, firmware code, and
+    the command line handed to GRUB. Paths of logs and sockets differ."""
+    facts = {"-no-reboot": "-no-reboot" in args}
+    for i, a in enumerate(args[:-1]):
+        v = args[i + 1]
+        if a in ("-m", "-machine", "-nic"):
+            facts[a] = v
+        elif a == "-device":
+            facts.setdefault("-device", []).append(v)
+        elif a == "-smbios":
+            facts["-smbios"] = v
+        elif a == "-cdrom":
+            facts["medium"] = "cdrom " + os.path.basename(v)
+        elif a == "-drive" and "if=ide" in v:
+            facts["medium"] = "disk " + os.path.basename(
+                re.search(r"file=([^,]+)", v).group(1))
+        elif a == "-drive" and "if=pflash" in v and "readonly=on" in v:
+            facts["firmware"] = re.search(r"file=([^,]+)", v).group(1)
+    return facts
+
+
+@test("workflow")
+def qemu_sh_matches_harness(ctx):
+    """The tests boot the machine a user boots: tools/qemu.sh and the test
+    harness give QEMU the same memory, machine, devices, reboot policy,
+    network, medium, firmware and command line."""
+    import shlex
+    from qemu import Machine
+    cmdline = "test run=t-nosys,t-syscalls"
+    for firmware, media in [("bios", "cdrom"), ("bios", "disk"),
+                            ("uefi", "cdrom")]:
+        m = Machine(ctx, "match-%s-%s" % (firmware, media), cmdline,
+                    firmware=firmware, media=media)
+        sh = [QEMU_SH, "--dry-run", "headless", "--build-dir", ctx.build,
+              "--firmware", firmware, "--cmdline", cmdline]
+        if media == "disk":
+            sh.append("--disk")
+        _, out, _ = run(sh, "qemu.sh --dry-run")
+        ours, theirs = machine_facts(shlex.split(out)), machine_facts(m.args)
+        if ours != theirs:
+            diff = {k: (ours.get(k), theirs.get(k))
+                    for k in set(ours) | set(theirs)
+                    if ours.get(k) != theirs.get(k)}
+            raise TestFailure("%s from %s: tools/qemu.sh and the harness "
+                              "boot different machines (qemu.sh, harness): "
+                              "%s" % (firmware, media, diff))

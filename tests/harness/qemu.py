@@ -82,8 +82,10 @@ class Machine:
         self.timeout = timeout
         self.deadline = None
         self.cmdline = cmdline
+        # The machine is tools/qemu.sh's (a workflow test compares them).
         args = [ctx.qemu, "-m", memory or DEFAULTS["QEMU_MEMORY"],
-                "-smp", str(cpus), "-display", "none",
+                "-smp", str(cpus), "-nic", DEFAULTS["QEMU_NIC"],
+                "-display", "none",
                 "-serial", "file:" + self.log_path,
                 "-monitor", "unix:%s,server,nowait" % self.sock_path,
                 "-device", DEFAULTS["QEMU_DEBUG_EXIT"],
