@@ -153,3 +153,21 @@ def attack_cow_fuzz_out_of_memory(ctx):
                 r"^cow: pid \d+: out of memory", log, re.M):
             raise TestFailure("%s: no copy-on-write write ran out of memory"
                               % words)
+
+
+@test("robustness", "extras")
+def attack_cow_fork_bomb(ctx):
+    """A copy-on-write fork bomb that kills its own children at random,
+    writes shared pages (out-of-memory endings), maps and frees, for 3 s:
+    forks fail with E_AGAIN and E_NOMEM, writers run out of memory and end
+    alone, a bystander that never forks keeps its pages, and when the bomb
+    has exited every page is back."""
+    log = attack(ctx, "attack-fork-bomb", "t-forkbomb,t-bombwatch",
+                 r"t-bombwatch: \d+ checks, pages intact$", extra="cow")
+    counts = {what: len(re.findall(pattern, log, re.M)) for what, pattern in (
+        ("forks", r"^fork: pid \d+ -> pid \d+"),
+        ("failed forks", r"^fork: pid \d+: out of memory"),
+        ("writers out of memory", r"^cow: pid \d+: out of memory"),
+        ("kills", r"^kill: pid \d+ by pid \d+$"))}
+    if counts["forks"] < 100 or min(counts.values()) == 0:
+        raise TestFailure("the bomb did not reach every limit: %s" % counts)
