@@ -3,7 +3,8 @@
  * I/O ports including the test exit port, descriptor tables, control,
  * debug and model-specific registers, cache and TLB control, swapgs,
  * sysret/sysexit/iretq/lret into ring 0, kernel selectors, jumps into the
- * kernel) and single-steps into system calls (TF set right before
+ * kernel, a user %rsp in the kernel or non-canonical, sysenter) and
+ * single-steps into system calls (TF set right before
  * `syscall`, which enters the kernel with the flag still set for one
  * instruction). Every privileged child must end with a fault; the traced
  * system calls must not take the kernel down (the child may end with a
@@ -77,8 +78,20 @@ __asm__(".text\n"
                   "  outb %al, %dx") /* 47: keyboard reset */
         PRIV_STUB("  movw $0x604, %dx\n  movw $0x2000, %ax\n"
                   "  outw %ax, %dx") /* 48: ACPI S5 */
+        /* A user %rsp the kernel must never use: the kernel stack top,
+         * non-canonical, unmapped; then an exception or a system call
+         * (which returns; the `ret` then faults in user mode). */
+        PRIV_STUB("  movl $0x80000, %esp\n  int3") /* 49 */
+        PRIV_STUB("  movabsq $0x0000800000000000, %rsp\n"
+                  "  ud2") /* 50 */
+        PRIV_STUB("  movl $0x7fff8, %esp\n  movl $1, %eax\n"
+                  "  syscall") /* 51: getpid */
+        PRIV_STUB("  movl $0x2f0000, %esp\n  movl $2, %eax\n"
+                  "  syscall")                           /* 52: yield */
+        PRIV_STUB("  movl $0x7fff8, %esp\n  pushq %rax") /* 53 */
+        PRIV_STUB("  sysenter")                          /* 54 */
         ".balign 32\n");
-#define NPRIV 49
+#define NPRIV 55
 
 static void priv(uint64_t i) {
     ((void (*)(void))(priv_stubs + 32 * i))();
