@@ -3,7 +3,8 @@
  * I/O ports including the test exit port, descriptor tables, control,
  * debug and model-specific registers, cache and TLB control, swapgs,
  * sysret/sysexit/iretq/lret into ring 0, kernel selectors, jumps into the
- * kernel, a user %rsp in the kernel or non-canonical, sysenter) and
+ * kernel, the direct map, a user %rsp in the kernel or non-canonical,
+ * sysenter) and
  * single-steps into system calls (TF set right before
  * `syscall`, which enters the kernel with the flag still set for one
  * instruction). Every privileged child must end with a fault; the traced
@@ -90,8 +91,15 @@ __asm__(".text\n"
                   "  syscall")                           /* 52: yield */
         PRIV_STUB("  movl $0x7fff8, %esp\n  pushq %rax") /* 53 */
         PRIV_STUB("  sysenter")                          /* 54 */
+        /* The kernel's direct map of physical memory: kernel only. */
+        PRIV_STUB("  movabsq $0xffff800000100000, %rax\n"
+                  "  movq (%rax), %rax") /* 55: read */
+        PRIV_STUB("  movabsq $0xffff800000001000, %rax\n"
+                  "  movq %rax, (%rax)") /* 56: write */
+        PRIV_STUB("  movabsq $0xffff8000000b8000, %rax\n"
+                  "  movq (%rax), %rax") /* 57: the console, aliased */
         ".balign 32\n");
-#define NPRIV 55
+#define NPRIV 58
 
 static void priv(uint64_t i) {
     ((void (*)(void))(priv_stubs + 32 * i))();
