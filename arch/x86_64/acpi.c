@@ -10,6 +10,8 @@
  * checksum holds; anything else is logged and skipped, never touched. */
 #include "arch/x86_64/acpi.h"
 
+#include "arch/x86_64/devices.h"
+
 #include "arch/x86_64/x86.h"
 #include "kernel/log.h"
 #include "lib/string.h"
@@ -320,6 +322,7 @@ void acpi_poweroff(void) {
                acpi.slp_typa, acpi.pm1a_cnt, acpi.slp_typb, acpi.pm1b_cnt);
     enable_acpi_mode();
     cli();
+    serial_flush();
     enter_s5(acpi.pm1a_cnt, acpi.slp_typa);
     if (acpi.pm1b_cnt) {
         enter_s5(acpi.pm1b_cnt, acpi.slp_typb);

@@ -7,6 +7,9 @@
 
 void serial_init(void);
 void serial_putc(char c);
+/* Waits (bounded) until every byte written has left the UART, so that
+ * leaving the machine does not cut the log's last line. */
+void serial_flush(void);
 
 /* Remaps the PICs to vectors 32-47, unmasks the timer and keyboard, and
  * programs the PIT to interrupt hz times a second. */

@@ -8,6 +8,7 @@
 #define BOCHS_SHUTDOWN_PORT 0x8900
 
 void machine_debug_exit(uint8_t code) {
+    serial_flush();
     outb(DEBUG_EXIT_PORT, code);
     /* Still here: no isa-debug-exit. Bochs ends its run when "Shutdown"
      * is written to its port 0x8900; the verdict is already in the log. */
@@ -17,6 +18,7 @@ void machine_debug_exit(uint8_t code) {
 }
 
 void machine_poweroff(void) {
+    serial_flush();
     outw(0x604, 0x2000);  /* QEMU pc (PIIX4 PM) */
     outw(0xB004, 0x2000); /* Bochs, older QEMU */
     outw(0x4004, 0x3400); /* VirtualBox */

@@ -40,3 +40,13 @@ void serial_putc(char c) {
     --room;
     outb(COM1, (uint8_t) c);
 }
+
+void serial_flush(void) {
+    if (!serial_present) {
+        return;
+    }
+    /* LSR bit 6: the FIFO and the shift register are both empty. */
+    for (int spins = 0; spins < 1000000 && !(inb(COM1 + 5) & 0x40); ++spins) {
+    }
+    room = burst;
+}
