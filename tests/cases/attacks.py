@@ -125,7 +125,7 @@ def cowfuzz(ctx, name, words, need_verdict=True):
         if not found:
             raise TestFailure("t-cowfuzz (%s) gave no verdict:\n%s" %
                               (words, log[-2000:]))
-        if int(found.group(1)) < 20 or int(found.group(2)) < 5000:
+        if int(found.group(1)) < 5 or int(found.group(2)) < 2000:
             raise TestFailure("t-cowfuzz (%s) did too little: %s" %
                               (words, found.group(0)))
     return log
