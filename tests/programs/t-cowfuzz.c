@@ -194,10 +194,9 @@ static uint64_t xmm_value(int i) {
     return 0x5EC0000000000000UL | ((uint64_t) me << 16) | (uint64_t) i;
 }
 
-#define XMM_ALL(X)                                                             \
-    X(0)                                                                       \
-    X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) \
-        X(15)
+#define XMM_LO(X)  X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
+#define XMM_HI(X)  X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15)
+#define XMM_ALL(X) XMM_LO(X) XMM_HI(X)
 
 static void cpu_state_set(void) {
 #define SET(i) __asm__ volatile("movq %0, %%xmm" #i : : "r"(xmm_value(i)));
