@@ -19,7 +19,9 @@
  * found no free page. */
 static void user_fault(struct proc* p, const struct regs* r,
                        bool out_of_memory) {
-    char msg[CONSOLE_COLUMNS];
+    /* Room for the longest message (two 64-bit addresses in hex): the log
+     * gets it whole; the message row shows what fits on it. */
+    char msg[2 * CONSOLE_COLUMNS];
     if (out_of_memory) {
         log_printf("cow: pid %d: out of memory (kalloc %lu)\n", p->pid,
                    kalloc_count());
@@ -42,7 +44,7 @@ static void user_fault(struct proc* p, const struct regs* r,
                  cpu_exception_name(r->intno), p->pid, r->rip);
     }
     log_printf("%s\n", msg);
-    console_message(ROW_MESSAGE, COLOR_RED, "%s", msg);
+    console_message(ROW_MESSAGE, COLOR_RED, "%.*s", CONSOLE_COLUMNS - 1, msg);
     log_printf("fault: pid %d ended\n", p->pid);
     proc_end(p);
 }

@@ -77,6 +77,12 @@ static void gdt_init(void) {
                      :
                      : "m"(d), "i"(SEG_KCODE), "i"(SEG_KDATA), "r"(SEG_TSS)
                      : "rax", "memory");
+    /* No LDT: a null LDTR makes every TI=1 selector a #GP. Left as the
+     * CPU's reset state (base 0, limit 0xFFFF), it would make the CPU
+     * read descriptors from linear 0-0xFFFF, which every space maps onto
+     * low pages that user processes own: a process could write a call
+     * gate there and far-call into ring 0 (t-ldtgate). */
+    __asm__ volatile("lldt %w0" : : "r"(0));
 }
 
 static void idt_init(void) {
