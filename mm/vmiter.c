@@ -129,14 +129,18 @@ void vmiter_map(struct vmiter* it, uint64_t pa, uint64_t perm) {
 /* Bytes mapped by one level-1 table. */
 #define L1_SPAN (512 * PAGESIZE)
 
+/* The end of the level-1 table's span that holds va, or end if sooner:
+ * where a table-at-a-time loop stops with the current table. */
+static uintptr_t table_stop(uintptr_t va, uintptr_t end) {
+    uintptr_t stop = ROUNDDOWN(va, L1_SPAN) + L1_SPAN;
+    return stop < end ? stop : end;
+}
+
 int vmiter_copy_leaves(pagetable* dst, pagetable* src, uintptr_t va,
                        uintptr_t end) {
     va = ROUNDDOWN(va, PAGESIZE);
     while (va < end) {
-        uintptr_t stop = ROUNDDOWN(va, L1_SPAN) + L1_SPAN;
-        if (stop > end) {
-            stop = end;
-        }
+        uintptr_t stop = table_stop(va, end);
         struct vmiter s = vmiter_at(src, va);
         if (s.level == 1) {
             pte_t* d = leaf_entry(dst, va);
@@ -163,10 +167,7 @@ uintptr_t vmiter_first_difference(pagetable* a, pagetable* b, uintptr_t va,
                                   uintptr_t end) {
     va = ROUNDDOWN(va, PAGESIZE);
     while (va < end) {
-        uintptr_t stop = ROUNDDOWN(va, L1_SPAN) + L1_SPAN;
-        if (stop > end) {
-            stop = end;
-        }
+        uintptr_t stop = table_stop(va, end);
         struct vmiter x = vmiter_at(a, va), y = vmiter_at(b, va);
         bool fast = x.level == 1 && y.level == 1 && x.perm == y.perm;
         for (; va < stop; va += PAGESIZE) {
