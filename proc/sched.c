@@ -34,6 +34,11 @@ __attribute__((noinline)) static void ustate_switch(struct proc* p) {
     ustate_owner = p;
 }
 
+/* The flags a process gets back, as entry.asm's light system call path
+ * applies them: rflags & rflags_user_keep | rflags_user_set. */
+const uint64_t rflags_user_keep = RFLAGS_USER_MASK;
+const uint64_t rflags_user_set = RFLAGS_IF | RFLAGS_FIXED1;
+
 _Noreturn void proc_run(struct proc* p) {
     current = p;
     last_pid = p->pid;
@@ -43,8 +48,7 @@ _Noreturn void proc_run(struct proc* p) {
     }
     /* Whatever the process left in its flags, it gets back only what user
      * code may hold (no NT, IOPL, VM, RF), with interrupts on. */
-    p->regs.rflags =
-        (p->regs.rflags & RFLAGS_USER_MASK) | RFLAGS_IF | RFLAGS_FIXED1;
+    p->regs.rflags = (p->regs.rflags & rflags_user_keep) | rflags_user_set;
     regs_return(&p->regs);
 }
 

@@ -15,6 +15,10 @@
 #include "proc/proc.h"
 
 typedef int64_t (*syscall_fn)(struct proc* p);
+struct syscall_desc {
+    syscall_fn fn;
+    bool stays; /* see syscall_table */
+};
 
 #define ARG0(p) ((p)->regs.rdi)
 #define ARG1(p) ((p)->regs.rsi)
@@ -192,33 +196,50 @@ static int64_t sys_ticks(struct proc* p) {
     return (int64_t) ticks;
 }
 
-static const syscall_fn syscalls[SYS_COUNT] = {
-    [SYS_GETPID] = sys_getpid,
-    [SYS_YIELD] = sys_yield,
-    [SYS_PANIC] = sys_panic,
-    [SYS_PAGE_ALLOC] = sys_page_alloc,
-    [SYS_FORK] = sys_fork,
-    [SYS_EXIT] = sys_exit,
-    [SYS_KILL] = sys_kill,
-    [SYS_SLEEP] = sys_sleep,
-    [SYS_PAGE_FREE] = sys_page_free,
-    [SYS_MAP] = sys_map,
-    [SYS_LOG] = sys_log,
-    [SYS_TICKS] = sys_ticks,
+/* The one table of system calls. `stays` marks a handler that always
+ * returns to its caller, never switches or ends a process, and reads
+ * nothing of p->regs but its arguments (rdi, rsi, rdx, r10, r8): for those
+ * entry.asm takes a light path that saves only the registers C may
+ * clobber, stores the arguments into p->regs, calls the handler and
+ * returns with sysretq; every other call saves the whole frame. fork is
+ * not light: the child starts from a copy of the parent's whole frame. */
+const struct syscall_desc syscall_table[SYS_COUNT] = {
+    [SYS_GETPID] = {sys_getpid, true},
+    [SYS_YIELD] = {sys_yield, false},
+    [SYS_PANIC] = {sys_panic, false},
+    [SYS_PAGE_ALLOC] = {sys_page_alloc, true},
+    [SYS_FORK] = {sys_fork, false},
+    [SYS_EXIT] = {sys_exit, false},
+    [SYS_KILL] = {sys_kill, false},
+    [SYS_SLEEP] = {sys_sleep, false},
+    [SYS_PAGE_FREE] = {sys_page_free, true},
+    [SYS_MAP] = {sys_map, true},
+    [SYS_LOG] = {sys_log, true},
+    [SYS_TICKS] = {sys_ticks, true},
 };
+_Static_assert(SYS_COUNT == 13, "entry.asm's SYS_COUNT must match");
+_Static_assert(sizeof(struct syscall_desc) == 16 &&
+                   offsetof(struct syscall_desc, stays) == 8,
+               "entry.asm indexes syscall_table by nr * 16, stays at +8");
 
 /* entry.asm saves the system call frame straight into current->regs: it
  * finds the end of that field here. */
 const size_t proc_regs_end = offsetof(struct proc, regs) + sizeof(struct regs);
 _Static_assert(sizeof(struct regs) == 22 * 8,
                "syscall_entry pushes 22 quadwords: the whole struct regs");
+_Static_assert(offsetof(struct regs, rdi) == 5 * 8 &&
+                   offsetof(struct regs, rsi) == 4 * 8 &&
+                   offsetof(struct regs, rdx) == 3 * 8 &&
+                   offsetof(struct regs, r8) == 7 * 8 &&
+                   offsetof(struct regs, r10) == 9 * 8,
+               "entry.asm's light path stores the arguments at these offsets");
 
 _Noreturn void syscall_entry_c(struct regs* r) {
     struct proc* p = current; /* r == &p->regs: entry.asm saved it there */
     uint64_t nr = r->rax;
     int64_t result;
-    if (nr < SYS_COUNT && syscalls[nr]) {
-        result = syscalls[nr](p);
+    if (nr < SYS_COUNT && syscall_table[nr].fn) {
+        result = syscall_table[nr].fn(p);
     } else {
         log_printf("syscall: pid %d: unknown number %lu\n", p->pid, nr);
         result = E_NOSYS;

@@ -21,6 +21,17 @@ extern trap_entry
 extern syscall_entry_c
 extern current                      ; struct proc* (proc/proc.h)
 extern proc_regs_end                ; offsetof(struct proc, regs) + sizeof
+extern syscall_table                ; struct syscall_desc[SYS_COUNT] (syscall.c)
+extern rflags_user_keep             ; what returns to user mode (sched.c)
+extern rflags_user_set
+
+SYS_COUNT        equ 13             ; abi/syscall.h (syscall.c asserts it)
+REGS_SIZE        equ 22 * 8         ; struct regs (x86.h)
+REG_RDX          equ 3 * 8
+REG_RSI          equ 4 * 8
+REG_RDI          equ 5 * 8
+REG_R8           equ 7 * 8
+REG_R10          equ 9 * 8
 
 section .text
 bits 64
@@ -110,10 +121,20 @@ trap_common:
 ; and masked IF (SFMASK). Build the same frame an interrupt would.
 global syscall_entry:function (syscall_entry.end - syscall_entry)
 syscall_entry:
+    mov [rel syscall_user_rsp], rsp
+    mov rsp, KERNEL_STACK_TOP
+    cmp rax, SYS_COUNT
+    jae .full
+    push rcx                        ; user %rip; %rcx is scratch from here
+    mov rcx, rax
+    shl rcx, 4                      ; sizeof(struct syscall_desc)
+    cmp byte [syscall_table + rcx + 8], 0
+    jne .light
+    pop rcx
+.full:
     ; The frame goes straight into current->regs (no copy in C): the
     ; pushes below fill it from its end down. current is never NULL here:
     ; only a running process executes syscall.
-    mov [rel syscall_user_rsp], rsp
     mov rsp, [rel current]
     add rsp, [rel proc_regs_end]
     push SEG_UDATA
@@ -130,6 +151,44 @@ syscall_entry:
     xor rbp, rbp
     call syscall_entry_c
     jmp trap_common.unreachable
+
+; A call that stays in this process (syscall_table[nr].stays): C keeps
+; %rbx, %rbp and %r12-%r15 itself, so only the registers it may clobber are
+; saved, on the kernel stack; the handler reads its arguments from
+; current->regs as on the full path. Interrupts stay off throughout and
+; DF is already clear (SFMASK).
+.light:
+    push r11                        ; user %rflags
+    push rdi
+    push rsi
+    push rdx
+    push r8
+    push r9
+    push r10
+    push rbp
+    mov r11, [rel current]
+    add r11, [rel proc_regs_end]
+    mov [r11 - REGS_SIZE + REG_RDI], rdi
+    mov [r11 - REGS_SIZE + REG_RSI], rsi
+    mov [r11 - REGS_SIZE + REG_RDX], rdx
+    mov [r11 - REGS_SIZE + REG_R10], r10
+    mov [r11 - REGS_SIZE + REG_R8], r8
+    mov rdi, [rel current]
+    xor ebp, ebp                    ; backtraces end here
+    call [syscall_table + rcx]
+    pop rbp
+    pop r10
+    pop r9
+    pop r8
+    pop rdx
+    pop rsi
+    pop rdi
+    pop r11
+    pop rcx
+    and r11, [rel rflags_user_keep]
+    or r11, [rel rflags_user_set]
+    mov rsp, [rel syscall_user_rsp]
+    o64 sysret
 .end:
 
 ; void regs_return(const struct regs* r): load r and leave the kernel.
