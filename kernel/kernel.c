@@ -165,6 +165,9 @@ _Noreturn void kernel_start(uint64_t mbi_pa) {
     proc_init();
     proc_set_all_exited_hook(kernel_all_exited);
     scenario_init();
+    /* The keyboard is ready (stale bytes flushed) before any process is
+     * logged: a key sent once the log shows the processes is never lost. */
+    ps2_init();
     kalloc_set_failures(kconfig.kfail_nth, kconfig.kfail_from);
     start_first_scenario();
     if (kconfig.krefbug) {
@@ -177,7 +180,6 @@ _Noreturn void kernel_start(uint64_t mbi_pa) {
         log_printf("kleak: leaking one page on purpose\n");
         (void) kalloc(PAGE_USER, 1);
     }
-    ps2_init();
     timer_init(HZ);
     memviewer_draw();
     schedule();
