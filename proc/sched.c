@@ -34,10 +34,12 @@ __attribute__((noinline)) static void ustate_switch(struct proc* p) {
     ustate_owner = p;
 }
 
-/* The flags a process gets back, as entry.asm's light system call path
- * applies them: rflags & rflags_user_keep | rflags_user_set. */
-const uint64_t rflags_user_keep = RFLAGS_USER_MASK;
-const uint64_t rflags_user_set = RFLAGS_IF | RFLAGS_FIXED1;
+/* The flags a process gets back: rflags & RFLAGS_USER_MASK | RFLAGS_IF |
+ * RFLAGS_FIXED1, here and in entry.asm's light system call path, which
+ * has them as immediates. */
+_Static_assert(RFLAGS_USER_MASK == 0x240DD5 &&
+                   (RFLAGS_IF | RFLAGS_FIXED1) == 0x202,
+               "entry.asm's RFLAGS_USER_KEEP and RFLAGS_USER_SET must match");
 
 _Noreturn void proc_run(struct proc* p) {
     current = p;
@@ -48,7 +50,8 @@ _Noreturn void proc_run(struct proc* p) {
     }
     /* Whatever the process left in its flags, it gets back only what user
      * code may hold (no NT, IOPL, VM, RF), with interrupts on. */
-    p->regs.rflags = (p->regs.rflags & rflags_user_keep) | rflags_user_set;
+    p->regs.rflags =
+        (p->regs.rflags & RFLAGS_USER_MASK) | RFLAGS_IF | RFLAGS_FIXED1;
     regs_return(&p->regs);
 }
 

@@ -14,19 +14,34 @@
 #include "mm/vm.h"
 #include "proc/proc.h"
 
-typedef int64_t (*syscall_fn)(struct proc* p);
+/* Two kinds of handler. A light one stays in the process: it always
+ * returns to its caller and never switches or ends a process. It gets the
+ * caller's first four arguments (%rdi, %rsi, %rdx, %r10) as C arguments,
+ * finds the caller in `current`, and with no_caller_saved_registers keeps
+ * every register but %rax and those four itself, so entry.asm calls it
+ * having saved only those and the user %rip, and a handler as small as
+ * getpid saves nothing. A full one may switch or end the process: entry.asm
+ * saves the whole frame into p->regs first and it reads its arguments
+ * there. */
+#define LIGHT_CC __attribute__((no_caller_saved_registers))
+typedef LIGHT_CC int64_t (*light_fn)(uint64_t a0, uint64_t a1, uint64_t a2,
+                                     uint64_t a3);
+typedef int64_t (*full_fn)(struct proc* p);
 struct syscall_desc {
-    syscall_fn fn;
-    bool stays; /* see syscall_table */
+    light_fn light; /* at +0: entry.asm calls it when it is not NULL */
+    full_fn full;
 };
+
+#define ARG __attribute__((unused)) uint64_t
+#define LIGHT_SYSCALL(name)                                                    \
+    static LIGHT_CC int64_t name(ARG a0, ARG a1, ARG a2, ARG a3)
 
 #define ARG0(p) ((p)->regs.rdi)
 #define ARG1(p) ((p)->regs.rsi)
 #define ARG2(p) ((p)->regs.rdx)
-#define ARG3(p) ((p)->regs.r10)
 
-static int64_t sys_getpid(struct proc* p) {
-    return p->pid;
+LIGHT_SYSCALL(sys_getpid) {
+    return current->pid;
 }
 
 static int64_t sys_yield(struct proc* p) {
@@ -68,8 +83,9 @@ static bool user_page_addr_ok(uintptr_t va) {
     return PAGE_ALIGNED(va) && va >= PROC_START_ADDR && va < MEMSIZE_VIRTUAL;
 }
 
-static int64_t sys_page_alloc(struct proc* p) {
-    uintptr_t va = ARG0(p);
+LIGHT_SYSCALL(sys_page_alloc) {
+    struct proc* p = current;
+    uintptr_t va = a0;
     if (!user_page_addr_ok(va)) {
         return E_INVAL;
     }
@@ -116,12 +132,12 @@ static int64_t sys_sleep(struct proc* p) {
     schedule();
 }
 
-static int64_t sys_page_free(struct proc* p) {
-    uintptr_t va = ARG0(p);
+LIGHT_SYSCALL(sys_page_free) {
+    uintptr_t va = a0;
     if (!user_page_addr_ok(va)) {
         return E_INVAL;
     }
-    return uvm_unmap(p->pt, va);
+    return uvm_unmap(current->pt, va);
 }
 
 /* The page-table rights map(prot, flags) asks for (data: never executable),
@@ -136,10 +152,11 @@ static uint64_t map_perm(uint64_t prot, uint64_t flags) {
            ((flags & MAP_SHARED) ? PTE_SHARED : 0);
 }
 
-static int64_t sys_map(struct proc* p) {
-    uintptr_t va = ARG0(p);
-    uint64_t len = ARG1(p);
-    uint64_t perm = map_perm(ARG2(p), ARG3(p));
+LIGHT_SYSCALL(sys_map) {
+    struct proc* p = current;
+    uintptr_t va = a0;
+    uint64_t len = a1;
+    uint64_t perm = map_perm(a2, a3);
     if (!perm || len == 0 || !PAGE_ALIGNED(len)) {
         return E_INVAL;
     }
@@ -170,9 +187,10 @@ static int64_t sys_map(struct proc* p) {
 /* log(buf, len): the whole buffer must be readable (else E_FAULT); writes
  * its first min(len, LOG_CALL_MAX) bytes and returns that count, as a
  * write() would: callers loop for the rest. */
-static int64_t sys_log(struct proc* p) {
-    uintptr_t va = ARG0(p);
-    size_t len = ARG1(p);
+LIGHT_SYSCALL(sys_log) {
+    struct proc* p = current;
+    uintptr_t va = a0;
+    size_t len = a1;
     if (!vm_user_access_ok(p->pt, va, len, false)) {
         return E_FAULT;
     }
@@ -191,55 +209,44 @@ static int64_t sys_log(struct proc* p) {
     return (int64_t) len;
 }
 
-static int64_t sys_ticks(struct proc* p) {
-    (void) p;
+LIGHT_SYSCALL(sys_ticks) {
     return (int64_t) ticks;
 }
 
-/* The one table of system calls. `stays` marks a handler that always
- * returns to its caller, never switches or ends a process, and reads
- * nothing of p->regs but its arguments (rdi, rsi, rdx, r10, r8): for those
- * entry.asm takes a light path that saves only the registers C may
- * clobber, stores the arguments into p->regs, calls the handler and
- * returns with sysretq; every other call saves the whole frame. fork is
- * not light: the child starts from a copy of the parent's whole frame. */
+/* The one table of system calls, each with its light or its full
+ * handler. fork is not light: the child starts from a copy of the
+ * parent's whole frame. */
 const struct syscall_desc syscall_table[SYS_COUNT] = {
-    [SYS_GETPID] = {sys_getpid, true},
-    [SYS_YIELD] = {sys_yield, false},
-    [SYS_PANIC] = {sys_panic, false},
-    [SYS_PAGE_ALLOC] = {sys_page_alloc, true},
-    [SYS_FORK] = {sys_fork, false},
-    [SYS_EXIT] = {sys_exit, false},
-    [SYS_KILL] = {sys_kill, false},
-    [SYS_SLEEP] = {sys_sleep, false},
-    [SYS_PAGE_FREE] = {sys_page_free, true},
-    [SYS_MAP] = {sys_map, true},
-    [SYS_LOG] = {sys_log, true},
-    [SYS_TICKS] = {sys_ticks, true},
+    [SYS_GETPID] = {.light = sys_getpid},
+    [SYS_YIELD] = {.full = sys_yield},
+    [SYS_PANIC] = {.full = sys_panic},
+    [SYS_PAGE_ALLOC] = {.light = sys_page_alloc},
+    [SYS_FORK] = {.full = sys_fork},
+    [SYS_EXIT] = {.full = sys_exit},
+    [SYS_KILL] = {.full = sys_kill},
+    [SYS_SLEEP] = {.full = sys_sleep},
+    [SYS_PAGE_FREE] = {.light = sys_page_free},
+    [SYS_MAP] = {.light = sys_map},
+    [SYS_LOG] = {.light = sys_log},
+    [SYS_TICKS] = {.light = sys_ticks},
 };
 _Static_assert(SYS_COUNT == 13, "entry.asm's SYS_COUNT must match");
 _Static_assert(sizeof(struct syscall_desc) == 16 &&
-                   offsetof(struct syscall_desc, stays) == 8,
-               "entry.asm indexes syscall_table by nr * 16, stays at +8");
+                   offsetof(struct syscall_desc, light) == 0,
+               "entry.asm indexes syscall_table by nr * 16, light at +0");
 
 /* entry.asm saves the system call frame straight into current->regs: it
  * finds the end of that field here. */
 const size_t proc_regs_end = offsetof(struct proc, regs) + sizeof(struct regs);
 _Static_assert(sizeof(struct regs) == 22 * 8,
                "syscall_entry pushes 22 quadwords: the whole struct regs");
-_Static_assert(offsetof(struct regs, rdi) == 5 * 8 &&
-                   offsetof(struct regs, rsi) == 4 * 8 &&
-                   offsetof(struct regs, rdx) == 3 * 8 &&
-                   offsetof(struct regs, r8) == 7 * 8 &&
-                   offsetof(struct regs, r10) == 9 * 8,
-               "entry.asm's light path stores the arguments at these offsets");
 
 _Noreturn void syscall_entry_c(struct regs* r) {
     struct proc* p = current; /* r == &p->regs: entry.asm saved it there */
     uint64_t nr = r->rax;
     int64_t result;
-    if (nr < SYS_COUNT && syscall_table[nr].fn) {
-        result = syscall_table[nr].fn(p);
+    if (nr < SYS_COUNT && syscall_table[nr].full) {
+        result = syscall_table[nr].full(p);
     } else {
         log_printf("syscall: pid %d: unknown number %lu\n", p->pid, nr);
         result = E_NOSYS;

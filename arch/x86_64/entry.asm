@@ -22,16 +22,10 @@ extern syscall_entry_c
 extern current                      ; struct proc* (proc/proc.h)
 extern proc_regs_end                ; offsetof(struct proc, regs) + sizeof
 extern syscall_table                ; struct syscall_desc[SYS_COUNT] (syscall.c)
-extern rflags_user_keep             ; what returns to user mode (sched.c)
-extern rflags_user_set
 
 SYS_COUNT        equ 13             ; abi/syscall.h (syscall.c asserts it)
-REGS_SIZE        equ 22 * 8         ; struct regs (x86.h)
-REG_RDX          equ 3 * 8
-REG_RSI          equ 4 * 8
-REG_RDI          equ 5 * 8
-REG_R8           equ 7 * 8
-REG_R10          equ 9 * 8
+RFLAGS_USER_KEEP equ 0x240DD5       ; what returns to user mode (sched.c
+RFLAGS_USER_SET  equ 0x202          ; asserts both)
 
 section .text
 bits 64
@@ -128,8 +122,9 @@ syscall_entry:
     push rcx                        ; user %rip; %rcx is scratch from here
     mov rcx, rax
     shl rcx, 4                      ; sizeof(struct syscall_desc)
-    cmp byte [syscall_table + rcx + 8], 0
-    jne .light
+    mov rcx, [syscall_table + rcx]  ; its light handler, or NULL
+    test rcx, rcx
+    jnz .light
     pop rcx
 .full:
     ; The frame goes straight into current->regs (no copy in C): the
@@ -152,41 +147,28 @@ syscall_entry:
     call syscall_entry_c
     jmp trap_common.unreachable
 
-; A call that stays in this process (syscall_table[nr].stays): C keeps
-; %rbx, %rbp and %r12-%r15 itself, so only the registers it may clobber are
-; saved, on the kernel stack; the handler reads its arguments from
-; current->regs as on the full path. Interrupts stay off throughout and
-; DF is already clear (SFMASK).
+; A call that stays in this process (syscall_table[nr].light). Its
+; handler takes %rdi, %rsi, %rdx as they are and the fourth argument
+; (%r10) in %rcx; it keeps every register but %rax and its four argument
+; registers (LIGHT_CC, syscall.c), so only those, %rbp (zeroed: backtraces
+; end here) and the user %rip are saved; %r11 (user %rflags) stays put.
+; Interrupts stay off throughout and DF is already clear (SFMASK).
 .light:
-    push r11                        ; user %rflags
+    mov rax, rcx
     push rdi
     push rsi
     push rdx
-    push r8
-    push r9
-    push r10
     push rbp
-    mov r11, [rel current]
-    add r11, [rel proc_regs_end]
-    mov [r11 - REGS_SIZE + REG_RDI], rdi
-    mov [r11 - REGS_SIZE + REG_RSI], rsi
-    mov [r11 - REGS_SIZE + REG_RDX], rdx
-    mov [r11 - REGS_SIZE + REG_R10], r10
-    mov [r11 - REGS_SIZE + REG_R8], r8
-    mov rdi, [rel current]
-    xor ebp, ebp                    ; backtraces end here
-    call [syscall_table + rcx]
+    xor ebp, ebp
+    mov rcx, r10
+    call rax
     pop rbp
-    pop r10
-    pop r9
-    pop r8
     pop rdx
     pop rsi
     pop rdi
-    pop r11
     pop rcx
-    and r11, [rel rflags_user_keep]
-    or r11, [rel rflags_user_set]
+    and r11, RFLAGS_USER_KEEP
+    or r11, RFLAGS_USER_SET
     mov rsp, [rel syscall_user_rsp]
     o64 sysret
 .end:
