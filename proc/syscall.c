@@ -16,25 +16,40 @@
 
 /* Two kinds of handler. A light one stays in the process: it always
  * returns to its caller and never switches or ends a process. It gets the
- * caller's first four arguments (%rdi, %rsi, %rdx, %r10) as C arguments,
- * finds the caller in `current`, and with no_caller_saved_registers keeps
- * every register but %rax and those four itself, so entry.asm calls it
- * having saved only those and the user %rip, and a handler as small as
- * getpid saves nothing. A full one may switch or end the process: entry.asm
- * saves the whole frame into p->regs first and it reads its arguments
- * there. */
+ * caller's first four arguments (%rdi, %rsi, %rdx, %r10) as C arguments
+ * and finds the caller in `current`. Its entry point (LIGHT_SYSCALL) is
+ * no_caller_saved_registers: it keeps every register but its four
+ * argument registers itself, so entry.asm calls it having saved only
+ * those and the user %rip, and one as small as getpid saves nothing.
+ * That entry point returns nothing and leaves the result in
+ * light_syscall_result, where entry.asm reads it: clang 14 at -O0
+ * (FastISel) saves and restores %rax around such a function, losing a
+ * result returned there. A full handler may switch or end the process:
+ * entry.asm saves the whole frame into p->regs first and it reads its
+ * arguments there. */
 #define LIGHT_CC __attribute__((no_caller_saved_registers))
-typedef LIGHT_CC int64_t (*light_fn)(uint64_t a0, uint64_t a1, uint64_t a2,
-                                     uint64_t a3);
+typedef LIGHT_CC void (*light_fn)(uint64_t a0, uint64_t a1, uint64_t a2,
+                                  uint64_t a3);
 typedef int64_t (*full_fn)(struct proc* p);
 struct syscall_desc {
     light_fn light; /* at +0: entry.asm calls it when it is not NULL */
     full_fn full;
 };
 
+/* Written by every light entry point, read by entry.asm right after; one
+ * CPU with interrupts off, so nothing else runs in between. */
+int64_t light_syscall_result;
+
+/* Defines the light handler `name` (the entry point, for the table and
+ * for breakpoints) around a body `name##_body` that returns the result. */
 #define ARG __attribute__((unused)) uint64_t
 #define LIGHT_SYSCALL(name)                                                    \
-    static LIGHT_CC int64_t name(ARG a0, ARG a1, ARG a2, ARG a3)
+    static int64_t name##_body(ARG a0, ARG a1, ARG a2, ARG a3);                \
+    static LIGHT_CC void name(uint64_t a0, uint64_t a1, uint64_t a2,           \
+                              uint64_t a3) {                                   \
+        light_syscall_result = name##_body(a0, a1, a2, a3);                    \
+    }                                                                          \
+    static int64_t name##_body(ARG a0, ARG a1, ARG a2, ARG a3)
 
 #define ARG0(p) ((p)->regs.rdi)
 #define ARG1(p) ((p)->regs.rsi)

@@ -22,6 +22,7 @@ extern syscall_entry_c
 extern current                      ; struct proc* (proc/proc.h)
 extern proc_regs_end                ; offsetof(struct proc, regs) + sizeof
 extern syscall_table                ; struct syscall_desc[SYS_COUNT] (syscall.c)
+extern light_syscall_result         ; a light handler's result (syscall.c)
 
 SYS_COUNT        equ 13             ; abi/syscall.h (syscall.c asserts it)
 RFLAGS_USER_KEEP equ 0x240DD5       ; what returns to user mode (sched.c
@@ -149,9 +150,10 @@ syscall_entry:
 
 ; A call that stays in this process (syscall_table[nr].light). Its
 ; handler takes %rdi, %rsi, %rdx as they are and the fourth argument
-; (%r10) in %rcx; it keeps every register but %rax and its four argument
-; registers (LIGHT_CC, syscall.c), so only those, %rbp (zeroed: backtraces
-; end here) and the user %rip are saved; %r11 (user %rflags) stays put.
+; (%r10) in %rcx; it keeps every register but its four argument registers
+; (LIGHT_CC, syscall.c), so only those, %rbp (zeroed: backtraces end
+; here) and the user %rip are saved; %r11 (user %rflags) stays put. It
+; leaves its result in light_syscall_result.
 ; Interrupts stay off throughout and DF is already clear (SFMASK).
 .light:
     mov rax, rcx
@@ -162,6 +164,7 @@ syscall_entry:
     xor ebp, ebp
     mov rcx, r10
     call rax
+    mov rax, [rel light_syscall_result]
     pop rbp
     pop rdx
     pop rsi
