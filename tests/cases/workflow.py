@@ -208,6 +208,31 @@ def compile_commands_clangd_clean(ctx):
 
 
 @test("workflow")
+def sources_clang_formatted(ctx):
+    """Every C source and header follows the project's .clang-format."""
+    fmt = shutil.which("clang-format")
+    if not fmt:
+        print("clang-format not installed: nothing to check")
+        return
+    files = []
+    for top in ("include", "arch", "kernel", "lib", "mm", "proc", "userland",
+                "tests/programs"):
+        for d, _, names in os.walk(os.path.join(SRC, top)):
+            files += [os.path.join(d, n) for n in sorted(names)
+                      if n.endswith((".c", ".h"))]
+    if len(files) < 50:
+        raise TestFailure("expected the project's C files, found %d" %
+                          len(files))
+    _, _, err = run([fmt, "--dry-run", "-Werror"] + files,
+                    "clang-format --dry-run", cwd=SRC, want_rc=None)
+    bad = sorted(set(re.findall(r"^(\S+?):\d+:\d+: (?:error|warning)", err,
+                                re.M)))
+    if bad:
+        raise TestFailure("not clang-formatted (run clang-format -i on "
+                          "them):\n  %s\n%s" % ("\n  ".join(bad), err[:1500]))
+
+
+@test("workflow")
 def gdb_backtraces_end_cleanly(ctx):
     """With tools/gdbinit, a user backtrace ends at _start and a kernel one
     in a system call ends at syscall_entry, with no junk frames."""

@@ -1,7 +1,7 @@
 /* usyscall.h: the `syscall` instruction as C functions, shared by both user
  * APIs (ulib.h, the project's; process.h, the handout's). Number in %rax,
- * arguments in %rdi, %rsi, %rdx, %r10; result in %rax; %rcx and %r11 clobbered (SPEC
- * section 8). */
+ * arguments in %rdi, %rsi, %rdx, %r10; result in %rax; %rcx and %r11
+ * clobbered (SPEC section 8). */
 #ifndef USERLAND_USYSCALL_H
 #define USERLAND_USYSCALL_H
 
