@@ -8,6 +8,8 @@
  *   The memory viewer and checker only read it.
  * - regs: saved on every entry to the kernel from this process, loaded on
  *   every return to it; system calls write their result into regs.rax.
+ * - log_done: bytes of a restarted log() call written so far, 0 between
+ *   calls (syscall.c); reset when the process ends.
  * - ustate: FPU/SSE state and data selectors; up to date only while the
  *   process is not the one whose state the CPU holds (sched.c owns that
  *   hand-over: proc_run, proc_ustate_copy, proc_ustate_forget). */
@@ -35,6 +37,7 @@ struct proc {
     pagetable* pt;
     char name[BOOT_NAME_MAX];
     uint64_t wake_tick;
+    uint64_t log_done;
     struct regs regs;
     struct user_cpu_state ustate;
 };

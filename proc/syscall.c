@@ -193,25 +193,17 @@ LIGHT_SYSCALL(sys_map) {
     return (int64_t) va;
 }
 
-/* Bytes one log() call writes at most. The kernel runs with interrupts
- * off and the serial port is polled, so this bounds how long one call
- * holds the CPU: 256 bytes, escaped at worst to 1 KiB, take about 90 ms
- * on a real 16550 at 115200 baud (22 ms without escapes). */
-#define LOG_CALL_MAX 256
+/* Bytes log() writes before it lets the others run. The kernel runs with
+ * interrupts off and the serial port is polled, so this bounds how long it
+ * holds the CPU at a time: 256 bytes, escaped at worst to 1 KiB, take
+ * about 90 ms on a real 16550 at 115200 baud (22 ms without escapes). */
+#define LOG_CHUNK 256
 
-/* log(buf, len): the whole buffer must be readable (else E_FAULT); writes
- * its first min(len, LOG_CALL_MAX) bytes and returns that count, as a
- * write() would: callers loop for the rest. */
-LIGHT_SYSCALL(sys_log) {
-    struct proc* p = current;
-    uintptr_t va = a0;
-    size_t len = a1;
-    if (!vm_user_access_ok(p->pt, va, len, false)) {
-        return E_FAULT;
-    }
-    if (len > LOG_CALL_MAX) {
-        len = LOG_CALL_MAX;
-    }
+/* The `syscall` instruction's length: a restarted call goes back by it. */
+#define SYSCALL_INSN_SIZE 2
+
+/* Writes [va, va + len) of p's memory, checked readable, to the log. */
+static void log_user_range(struct proc* p, uintptr_t va, size_t len) {
     for (size_t off = 0; off < len;) {
         struct vmiter it = vmiter_at(p->pt, va + off);
         size_t n = PAGESIZE - ((va + off) % PAGESIZE);
@@ -221,7 +213,33 @@ LIGHT_SYSCALL(sys_log) {
         log_user_write(p->pid, vmiter_kptr(&it), n);
         off += n;
     }
-    return (int64_t) len;
+}
+
+/* log(buf, len): the whole buffer must be readable (else E_FAULT); returns
+ * len once all of it is written (SPEC section 8). A longer buffer goes out
+ * LOG_CHUNK bytes at a time: after each chunk the caller is sent back to
+ * its `syscall` instruction, arguments untouched, and the scheduler runs,
+ * so other processes and interrupts get their turn in between. No user
+ * instruction runs before the call is made again, so p->log_done (the
+ * bytes written so far, 0 between calls) belongs to this call; ending the
+ * process resets it. */
+static int64_t sys_log(struct proc* p) {
+    uintptr_t va = ARG0(p);
+    size_t len = ARG1(p);
+    size_t done = p->log_done;
+    if (!vm_user_access_ok(p->pt, va + done, len - done, false)) {
+        p->log_done = 0;
+        return E_FAULT;
+    }
+    size_t n = len - done < LOG_CHUNK ? len - done : LOG_CHUNK;
+    log_user_range(p, va + done, n);
+    if (done + n == len) {
+        p->log_done = 0;
+        return (int64_t) len;
+    }
+    p->log_done = done + n;
+    p->regs.rip -= SYSCALL_INSN_SIZE; /* %rax still holds SYS_LOG */
+    schedule();
 }
 
 LIGHT_SYSCALL(sys_ticks) {
@@ -242,7 +260,7 @@ const struct syscall_desc syscall_table[SYS_COUNT] = {
     [SYS_SLEEP] = {.full = sys_sleep},
     [SYS_PAGE_FREE] = {.light = sys_page_free},
     [SYS_MAP] = {.light = sys_map},
-    [SYS_LOG] = {.light = sys_log},
+    [SYS_LOG] = {.full = sys_log},
     [SYS_TICKS] = {.light = sys_ticks},
 };
 _Static_assert(SYS_COUNT == 13, "entry.asm's SYS_COUNT must match");

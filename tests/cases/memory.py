@@ -172,6 +172,36 @@ def log_bad_pointers(ctx):
 
 
 @test("robustness")
+def log_long_call_whole(ctx):
+    """One log() of 12,000 bytes returns 12,000, writes every line in
+    order, lets another process run meanwhile and keeps every register;
+    a process killed half-way through a long log() leaves its slot clean
+    for the next one (t-loglong)."""
+    log = run_program(ctx, "log-long", "t-loglong")
+    got = re.findall(user(r"(L\d{4} x*)$", 1), log, re.M)
+    want = ["L%04d %s" % (i, "x" * 93) for i in range(120)]
+    if got != want:
+        bad = next((i for i, (g, w) in enumerate(zip(got, want)) if g != w),
+                   min(len(got), len(want)))
+        raise TestFailure("expected 120 lines L0000..L0119 of 93 x's from "
+                          "pid 1, in order; got %d, first wrong at %d: %r" %
+                          (len(got), bad, got[bad:bad + 1]))
+    if not re.search(user(r"t-loglong: 12000 bytes in one call", 1), log,
+                     re.M):
+        raise TestFailure("t-loglong's summary line is missing")
+    # The logger (pid 2) wrote part of its 24,576 h's, then was killed.
+    part = re.search(user(r"(h+)$", 2) + r"\n^kill: pid 2 by pid 1$", log,
+                     re.M)
+    if not part or not 0 < len(part.group(1)) < 6 * 4096:
+        raise TestFailure("expected a cut line of h's from pid 2 right "
+                          "before 'kill: pid 2 by pid 1'")
+    if re.search(user("t-loglong: the logger finished"), log, re.M):
+        raise TestFailure("the logger was to be killed half-way")
+    if not re.search(user(r"next: short line$", 2), log, re.M):
+        raise TestFailure("the next process in slot 2 did not log its line")
+
+
+@test("robustness")
 def unknown_syscall(ctx):
     log = run_program(ctx, "nosys", "t-nosys")
     if not re.search(r"^syscall: pid 1: unknown number 99$", log, re.M):

@@ -36,22 +36,10 @@ struct linebuf {
     size_t len;
 };
 
-/* log() may write less than asked (the kernel caps one call): loop. */
-static void log_all(const char* buf, size_t len) {
-    while (len > 0) {
-        int64_t n = sys_log(buf, len);
-        if (n <= 0) {
-            return;
-        }
-        buf += n;
-        len -= (size_t) n;
-    }
-}
-
 static void line_put(void* ctx, char c) {
     struct linebuf* lb = ctx;
     if (lb->len == sizeof(lb->buf)) {
-        log_all(lb->buf, lb->len);
+        (void) sys_log(lb->buf, lb->len);
         lb->len = 0;
     }
     lb->buf[lb->len++] = c;
@@ -63,7 +51,7 @@ void log_printf(const char* fmt, ...) {
     va_start(ap, fmt);
     vformat(line_put, &lb, fmt, ap);
     va_end(ap);
-    log_all(lb.buf, lb.len);
+    (void) sys_log(lb.buf, lb.len);
 }
 
 int console_printf(int pos, int color, const char* fmt, ...) {

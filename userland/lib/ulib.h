@@ -56,6 +56,8 @@ static inline void* sys_map(void* addr, size_t len, int prot, int flags) {
 static inline bool map_failed(const void* r) {
     return (intptr_t) r < 0;
 }
+/* Appends buf to the kernel log as this process's lines; returns len, or
+ * E_FAULT (nothing written) when any of it is unreadable. */
 static inline int64_t sys_log(const void* buf, size_t len) {
     return syscall2(SYS_LOG, (uintptr_t) buf, len);
 }
