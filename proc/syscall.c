@@ -53,7 +53,6 @@ int64_t light_syscall_result;
 
 #define ARG0(p) ((p)->regs.rdi)
 #define ARG1(p) ((p)->regs.rsi)
-#define ARG2(p) ((p)->regs.rdx)
 
 LIGHT_SYSCALL(sys_getpid) {
     return current->pid;

@@ -1,9 +1,10 @@
 ; entry.asm: every way into and out of the kernel. Exceptions and IRQs save
-; a struct regs (x86.h) on the kernel stack; the syscall instruction saves
-; it straight into the calling process's regs (no copy on the system call
-; path). Then they call C; C never returns here. Leaving goes through regs_return, by iretq
-; or, for a frame saved by syscall, by the cheaper sysretq.
-;
+; a struct regs (x86.h) on the kernel stack; a system call that may switch
+; or end the process saves it straight into the calling process's regs (no
+; copy). Then they call C, which never returns here: leaving goes through
+; regs_return, by iretq or, for a frame saved by syscall, by the cheaper
+; sysretq. A light system call (one that stays in the process) saves no
+; frame: its handler returns here and syscall_entry leaves by sysretq.
 ;
 ; Every entry point is a global function symbol with its size, so that the
 ; kernel's symbol table (ksyms) names a fault or a return address in them.
