@@ -1,0 +1,60 @@
+"""redteam_sys.py: hostile programs against the system call surface and
+memory: restarted calls under hostile timing, the process limit, shared
+pages and the leak check."""
+import re
+
+from qemu import TestFailure
+from cases import test, need_log, run_program, user
+
+NO_LEAK = r"^mm: all \d+ pages back, no leak$"
+
+
+def user_streams(log):
+    """Each pid's log() bytes, its lines joined (the kernel cuts a user
+    line whenever someone else writes, so line ends say nothing)."""
+    streams = {}
+    for pid, text in re.findall(r"^\[pid (\d+)\] (.*)$", log, re.M):
+        streams[pid] = streams.get(pid, "") + text
+    return streams
+
+
+@test("robustness", "extras")
+def log_restart_every_slot(ctx):
+    """Every slot but pid 1's holds a logger in the middle of a restarted
+    log() while pid 1 forks at the limit (E_AGAIN), kills loggers at random
+    turns, rewrites and remaps the pages it shares with them, and refills
+    the freed slots (t-rsyslog), with copy-on-write fork. Each logger that
+    finished must have written its whole buffer from its own first line
+    (B, LINES-2 M, E lines with its serial): a killed predecessor's
+    progress in the same slot must not carry over. Nothing may leak."""
+    log = run_program(ctx, "rsys-lograce", "t-rsyslog", extra="cow")
+    m = re.search(user(r"t-rsyslog: (\d+) loggers started, (\d+) killed, "
+                       r"(\d+) E_AGAIN, (\d+) lines each$", 1), log, re.M)
+    if not m:
+        need_log(log, user("t-rsyslog: .* loggers started"),
+                 "t-rsyslog's summary line")
+    started, killed, eagain, lines = (int(g) for g in m.groups())
+    need_log(log, NO_LEAK, "the leak check")
+    if eagain == 0:
+        raise TestFailure("fork never met the process limit (no E_AGAIN)")
+
+    def record(kind, serial):
+        return "%c%05d %s" % (kind, serial, "x" * 56)
+
+    streams = "\n".join(user_streams(log).values())
+    ended = sorted({int(s) for s in re.findall(r"E(\d{5}) x{56}", streams)})
+    begun = {int(s) for s in re.findall(r"B(\d{5}) x{56}", streams)}
+    for s in ended:
+        whole = (record("B", s) + record("M", s) * (lines - 2) +
+                 record("E", s))
+        if whole not in streams:
+            raise TestFailure("logger %d reached its last line, but its "
+                              "log() did not write its whole buffer in "
+                              "order (want B, %d M, E)" % (s, lines - 2))
+    cut = begun - set(ended)
+    if not cut:
+        raise TestFailure("no logger was killed in the middle of its "
+                          "log(): the attack did not happen")
+    if len(ended) + killed < started - 14:
+        raise TestFailure("%d loggers started, only %d finished and %d "
+                          "were killed" % (started, len(ended), killed))
