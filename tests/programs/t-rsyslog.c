@@ -13,10 +13,10 @@
 #include "t-check.h"
 
 #define BUF_PAGES 3
-#define BUF_LEN ((int) (BUF_PAGES * PAGESIZE))
-#define ROUNDS 6
+#define BUF_LEN   ((int) (BUF_PAGES * PAGESIZE))
+#define ROUNDS    6
 
-#define LINE 64
+#define LINE  64
 #define LINES (BUF_LEN / LINE)
 
 static char* buf;          /* shared with every logger */
@@ -28,7 +28,10 @@ static void fill(char* b, int n) {
     for (int i = 0; i < LINES; ++i) {
         char* l = b + i * LINE;
         memset(l, 'x', LINE - 1);
-        snprintf(l, 12, "%c%05d ", i == 0 ? 'B' : i == LINES - 1 ? 'E' : 'M',
+        snprintf(l, 12, "%c%05d ",
+                 i == 0           ? 'B'
+                 : i == LINES - 1 ? 'E'
+                                  : 'M',
                  n);
         l[7] = 'x';
         l[LINE - 1] = '\n';
