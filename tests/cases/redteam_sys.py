@@ -58,3 +58,34 @@ def log_restart_every_slot(ctx):
     if len(ended) + killed < started - 14:
         raise TestFailure("%d loggers started, only %d finished and %d "
                           "were killed" % (started, len(ended), killed))
+
+
+@test("robustness", "extras")
+def kfail_shared_readonly_cow_mix(ctx):
+    """Fault injection over a process holding every kind of page (private,
+    MAP_SHARED writable and read-only, copy-on-write) that forks twice;
+    each child writes, page_frees a shared page, remaps over it and
+    page_allocs over a copy-on-write page (t-rsysfail, with cow). A probe
+    run finds where the forks and the children's maps allocate; then the
+    allocation in the middle and at the end of each fork, the children's
+    maps and the copy-on-write faults after them fail in turn: every
+    refused call must leave the data intact and the kernel must get every
+    page back."""
+    probe = run_program(ctx, "rsys-kfail-probe", "t-rsysfail", extra="cow")
+    forks = [(int(a), int(b)) for a, b in re.findall(
+        r"^fork: pid 1 -> pid \d+ \(kallocs (\d+)-(\d+)\)$", probe, re.M)]
+    maps = [int(a) for a in re.findall(
+        r"^map: pid [2-9] 0x[0-9a-f]+ \+1 pages \(kallocs (\d+)-\d+\)$",
+        probe, re.M)]
+    if len(forks) != 2 or not maps:
+        raise TestFailure("the probe run should show two forks by pid 1 "
+                          "and a child's map; got %r and %r" % (forks, maps))
+    points = sorted({(forks[0][0] + forks[0][1]) // 2, forks[0][1],
+                     forks[1][1], maps[0], maps[-1] + 1, maps[-1] + 2})
+    for n in points:
+        log = run_program(ctx, "rsys-kfail-%d" % n, "t-rsysfail",
+                          extra="cow kfail=%d" % n)
+        need_log(log, NO_LEAK, "the leak check with kfail=%d" % n)
+        if not re.search(user("t-rsysfail: ok", 1), log, re.M):
+            raise TestFailure("kfail=%d: pid 1 did not finish with its "
+                              "data intact" % n)
