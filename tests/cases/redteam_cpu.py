@@ -1,0 +1,15 @@
+"""redteam_cpu.py: CPU state a hostile process must never see or change
+beyond its own: what the x87/SSE hand-over, exceptions and system calls
+leave behind. Each test boots one attack program that checks its own
+verdict; the kernel's leak check and the success exit code must follow."""
+from cases import test, run_program, need_log, user
+
+
+@test("robustness", "step2")
+def redteam_fpu_pointers_private(ctx):
+    """The x87 last-instruction and operand pointers (fnstenv, fxsave) of
+    a process are its own or 0 after each switch: never the address of the
+    kernel's own x87 instruction in the hand-over (a kernel pointer) nor
+    another process's."""
+    log = run_program(ctx, "redteam-fpuptr", "t-fpuptr")
+    need_log(log, user(r"t-fpuptr: ok$", 1), "t-fpuptr's verdict")
