@@ -13,3 +13,18 @@ def redteam_fpu_pointers_private(ctx):
     another process's."""
     log = run_program(ctx, "redteam-fpuptr", "t-fpuptr")
     need_log(log, user(r"t-fpuptr: ok$", 1), "t-fpuptr's verdict")
+
+
+@test("robustness", "step1")
+def redteam_log_restart_code_rewritten(ctx):
+    """On a CPU without NX a MAP_SHARED page is executable: a process runs
+    a long log() from one, and the child sharing it overwrites the
+    `syscall` while the parent is between two 256-byte chunks, so the call
+    is never made again. The parent's next log() (shorter than what was
+    written) is a new call: it returns its length, not E_FAULT, and writes
+    its whole buffer."""
+    log = run_program(ctx, "redteam-logrewrite", "t-logrewrite",
+                      qemu_args=("-cpu", "qemu64,-nx"))
+    need_log(log, r"^cpu: NX not offered", "NX reported absent")
+    need_log(log, user(r"s{99}$", 1), "the short log() written whole")
+    need_log(log, user(r"t-logrewrite: ok$", 1), "t-logrewrite's verdict")
