@@ -2,6 +2,9 @@
 beyond its own: what the x87/SSE hand-over, exceptions and system calls
 leave behind. Each test boots one attack program that checks its own
 verdict; the kernel's leak check and the success exit code must follow."""
+import re
+
+from qemu import TestFailure
 from cases import test, run_program, need_log, user
 
 
@@ -28,3 +31,21 @@ def redteam_log_restart_code_rewritten(ctx):
     need_log(log, r"^cpu: NX not offered", "NX reported absent")
     need_log(log, user(r"s{99}$", 1), "the short log() written whole")
     need_log(log, user(r"t-logrewrite: ok$", 1), "t-logrewrite's verdict")
+
+
+@test("robustness", "step1")
+def redteam_umip_hides_descriptor_tables(ctx):
+    """On a CPU that offers UMIP (QEMU's -cpu max), sgdt, sidt, sldt, str
+    and smsw end the process that runs them in user mode instead of
+    showing it the kernel's GDT and IDT addresses and CR0."""
+    log = run_program(ctx, "redteam-umip", "t-umip",
+                      qemu_args=("-cpu", "max"))
+    need_log(log, user(r"t-umip: CPU offers UMIP$", 1),
+             "a CPU with UMIP (else this test proves nothing)")
+    faults = re.findall(r"^general protection fault \(pid \d+, rip=", log,
+                        re.M)
+    if len(faults) != 5:
+        raise TestFailure("want 5 general protection faults (one per "
+                          "store instruction), got %d:\n%s" %
+                          (len(faults), log[-2500:]))
+    need_log(log, user(r"t-umip: ok$", 1), "t-umip's verdict")
