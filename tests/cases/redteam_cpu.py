@@ -49,3 +49,17 @@ def redteam_umip_hides_descriptor_tables(ctx):
                           "store instruction), got %d:\n%s" %
                           (len(faults), log[-2500:]))
     need_log(log, user(r"t-umip: ok$", 1), "t-umip's verdict")
+
+
+@test("robustness", "step1")
+def redteam_mov_ss_then_kernel_entry(ctx):
+    """The MOV SS class of attacks: with TF set, a child reloads %ss and
+    enters the kernel with the very next instruction (a light, a full, a
+    restarted and an unknown system call, int3, int1, int $0x80), so a
+    single-step trap held off by the %ss load is due right at the kernel's
+    first instruction. The kernel must not panic; each child ends (or runs
+    on), and %ss loaded right before a plain syscall works."""
+    log = run_program(ctx, "redteam-movss", "t-movss")
+    need_log(log, user(r"t-movss: case 7: came back$", 1),
+             "getpid right after mov %ss")
+    need_log(log, user(r"t-movss: ok$", 1), "t-movss's verdict")
