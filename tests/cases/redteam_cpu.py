@@ -63,3 +63,14 @@ def redteam_mov_ss_then_kernel_entry(ctx):
     need_log(log, user(r"t-movss: case 7: came back$", 1),
              "getpid right after mov %ss")
     need_log(log, user(r"t-movss: ok$", 1), "t-movss's verdict")
+
+
+@test("robustness", "step2")
+def redteam_every_selector_value(ctx):
+    """Every selector 0x00-0x3F (each GDT slot, LDT bit, RPL, past the
+    GDT) into %ds, %es, %fs, %gs and %ss, one child each: the 49 loads
+    user mode may do stay loaded across switches, the 271 others end
+    their child; the kernel holds."""
+    log = run_program(ctx, "redteam-selsweep", "t-selsweep")
+    need_log(log, user(r"t-selsweep: 49 kept, 271 ended: ok$", 1),
+             "t-selsweep's verdict")
