@@ -74,3 +74,20 @@ def redteam_every_selector_value(ctx):
     log = run_program(ctx, "redteam-selsweep", "t-selsweep")
     need_log(log, user(r"t-selsweep: 49 kept, 271 ended: ok$", 1),
              "t-selsweep's verdict")
+
+
+@test("robustness", "step2")
+def redteam_hostile_fxrstor_image(ctx):
+    """A child fxrstor's a hostile image of its own (all x87 errors
+    flagged, pending and unmasked, all registers valid NaNs/denormals,
+    MXCSR all unmasked and flagged) and then yields, sleeps, is
+    preempted, forks, exits, or fwaits: the kernel's hand-over raises
+    nothing; the image comes back intact; the pending error faults only
+    in its holder (and its fork child); the parent's state is its own."""
+    log = run_program(ctx, "redteam-fxhostile", "t-fxhostile")
+    x87 = re.findall(r"^x87 floating-point error \(pid (\d+), rip=", log,
+                     re.M)
+    if len(x87) != 2 or "1" in x87:
+        raise TestFailure("want two x87 errors, neither in the parent "
+                          "(pid 1), got %s:\n%s" % (x87, log[-2500:]))
+    need_log(log, user(r"t-fxhostile: ok$", 1), "t-fxhostile's verdict")
