@@ -29,6 +29,8 @@ def redteam_log_restart_code_rewritten(ctx):
     log = run_program(ctx, "redteam-logrewrite", "t-logrewrite",
                       qemu_args=("-cpu", "qemu64,-nx"))
     need_log(log, r"^cpu: NX not offered", "NX reported absent")
+    need_log(log, user(r"-{256}$", 1),
+             "the first 256-byte chunk alone (the call abandoned after it)")
     need_log(log, user(r"s{99}$", 1), "the short log() written whole")
     need_log(log, user(r"t-logrewrite: ok$", 1), "t-logrewrite's verdict")
 

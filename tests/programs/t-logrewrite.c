@@ -22,7 +22,8 @@ int process_main(void) {
     code[0] = 0x0F;
     code[1] = 0x05;
     code[2] = 0xC3;
-    volatile uint8_t* flag = code + 64; /* 1: the child is ready */
+    /* 1: the child is ready; 2: the parent makes the long call now */
+    volatile uint8_t* flag = code + 64;
     memset(long_buf, '-', LONG_LEN);
     long_buf[LONG_LEN - 1] = '\n';
     memset(short_buf, 's', SHORT_LEN);
@@ -33,7 +34,9 @@ int process_main(void) {
     if (child == 0) {
         *flag = 1;
         /* Runs while the parent is between chunks (round robin). */
-        sys_yield();
+        while (*flag != 2) {
+            sys_yield();
+        }
         code[0] = 0xEB; /* jmp +0: on to the ret */
         code[1] = 0x00;
         sys_exit(0);
@@ -41,6 +44,7 @@ int process_main(void) {
     while (*flag != 1) {
         sys_yield();
     }
+    *flag = 2;
     int64_t r;
     __asm__ volatile("call *%[code]"
                      : "=a"(r)
