@@ -218,14 +218,22 @@ static void log_user_range(struct proc* p, uintptr_t va, size_t len) {
  * len once all of it is written (SPEC section 8). A longer buffer goes out
  * LOG_CHUNK bytes at a time: after each chunk the caller is sent back to
  * its `syscall` instruction, arguments untouched, and the scheduler runs,
- * so other processes and interrupts get their turn in between. No user
- * instruction runs before the call is made again, so p->log_done (the
- * bytes written so far, 0 between calls) belongs to this call; ending the
- * process resets it. */
+ * so other processes and interrupts get their turn in between. Normally
+ * no user instruction runs before the call is made again, but the
+ * instruction may no longer be there when the process resumes (on a CPU
+ * without NX a MAP_SHARED page is executable, and another process may
+ * rewrite it: t-logrewrite). So p->log_done (the bytes written so far, 0
+ * between calls) counts only for a call that comes back from the same
+ * place (log_rip) with the same arguments; any other log() is a new call.
+ * Ending the process resets it. */
 static int64_t sys_log(struct proc* p) {
     uintptr_t va = ARG0(p);
     size_t len = ARG1(p);
     size_t done = p->log_done;
+    if (done &&
+        (p->regs.rip != p->log_rip || va != p->log_va || len != p->log_len)) {
+        done = 0;
+    }
     if (!vm_user_access_ok(p->pt, va + done, len - done, false)) {
         p->log_done = 0;
         return E_FAULT;
@@ -237,6 +245,9 @@ static int64_t sys_log(struct proc* p) {
         return (int64_t) len;
     }
     p->log_done = done + n;
+    p->log_rip = p->regs.rip;
+    p->log_va = va;
+    p->log_len = len;
     p->regs.rip -= SYSCALL_INSN_SIZE; /* %rax still holds SYS_LOG */
     schedule();
 }

@@ -9,7 +9,10 @@
  *      errors as #MF to the process whose instruction took them, not as
  *      IRQ 13 through FERR#; AM=0 makes RFLAGS.AC mean nothing.
  * CR4: OSFXSR=1 (FXSAVE/FXRSTOR and SSE), OSXMMEXCPT=1 (unmasked SIMD
- *      errors are #XM for the process rather than #UD). Off, whatever the
+ *      errors are #XM for the process rather than #UD), UMIP=1 where CPUID
+ *      7.0 ECX bit 2 offers it (else sgdt, sidt, sldt, str and smsw run in
+ *      ring 3 and show the GDT's and IDT's kernel addresses and CR0: a
+ *      CPU without it leaves them readable). Off, whatever the
  *      firmware did: OSXSAVE (AVX state is not saved per process), FSGSBASE
  *      (user code could move its FS/GS base), PCE (rdpmc in ring 3), PKE,
  *      CET, VME, PVI, SMAP (the kernel writes the user-mapped console page)
@@ -28,6 +31,8 @@
 #define CPUID_EXT_MAX      0x80000000
 #define CPUID_EXT_FEATURES 0x80000001
 #define CPUID_EDX_NX       (1U << 20)
+#define CPUID_EXTFEATURES  7
+#define CPUID_7_ECX_UMIP   (1U << 2)
 
 bool cpu_nx;
 
@@ -41,11 +46,24 @@ static bool cpu_offers_nx(void) {
     return (d & CPUID_EDX_NX) != 0;
 }
 
+static bool cpu_offers_umip(void) {
+    uint32_t a, b, c, d;
+    cpuid(0, &a, &b, &c, &d);
+    if (a < CPUID_EXTFEATURES) {
+        return false;
+    }
+    cpuid(CPUID_EXTFEATURES, &a, &b, &c, &d);
+    return (c & CPUID_7_ECX_UMIP) != 0;
+}
+
 void cpu_config_init(void) {
     lcr0((rcr0() | CR0_MP | CR0_NE | CR0_ET) & ~(CR0_EM | CR0_TS | CR0_AM));
     lcr4((rcr4() | CR4_OSFXSR | CR4_OSXMMEXCPT) &
          ~(CR4_VME | CR4_PVI | CR4_PCE | CR4_FSGSBASE | CR4_OSXSAVE | CR4_SMEP |
            CR4_SMAP | CR4_PKE | CR4_CET));
+    if (cpu_offers_umip()) {
+        lcr4(rcr4() | CR4_UMIP);
+    }
     uint64_t efer = (rdmsr(MSR_EFER) | EFER_SCE) & ~(EFER_FFXSR | EFER_NXE);
     cpu_nx = cpu_offers_nx();
     if (cpu_nx) {

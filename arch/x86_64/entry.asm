@@ -162,9 +162,11 @@ syscall_entry:
     push rsi
     push rdx
     push rbp
+    sub rsp, 8                      ; the ABI's 16-byte alignment at the call
     xor ebp, ebp
     mov rcx, r10
     call rax
+    add rsp, 8
     mov rax, [rel light_syscall_result]
     pop rbp
     pop rdx

@@ -46,17 +46,17 @@ void ustate_save(struct user_cpu_state* s) {
 }
 
 void ustate_load(const struct user_cpu_state* s) {
-    /* FXRSTOR leaves the x87 last-instruction and operand pointers alone
-     * when the image has no pending exception (AMD), so the previous
-     * owner's would show through: clear errors, empty the stack and load
-     * a constant first to overwrite them (as Linux does). */
-    static const uint32_t zero = 0;
-    __asm__ volatile("fnclex\n\t"
-                     "emms\n\t"
-                     "fildl %0\n\t"
-                     "fxrstor64 %1"
+    /* FXRSTOR leaves the x87 last-instruction and operand pointers (FIP,
+     * FDP, FOP) alone when the image has no pending exception (AMD, and
+     * QEMU's TCG), so whatever set them last would show through fnstenv:
+     * the previous owner's, or the kernel's own x87 instruction here (a
+     * kernel address). fninit zeroes them (and discards any pending error
+     * without raising it), and executes no x87 data instruction itself:
+     * the process sees its own pointers or 0 (t-fpuptr). */
+    __asm__ volatile("fninit\n\t"
+                     "fxrstor64 %0"
                      :
-                     : "m"(zero), "m"(s->fxsave)
+                     : "m"(s->fxsave)
                      : "memory");
     /* Selectors a process loaded itself are loadable here too (ring 0 may
      * load any data segment ring 3 may); their bases are all 0. */

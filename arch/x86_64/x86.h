@@ -165,6 +165,7 @@ static inline void invlpg(uintptr_t va) {
 #define CR4_PVI        (1UL << 1)
 #define CR4_PCE        (1UL << 8)
 #define CR4_OSFXSR     (1UL << 9)
+#define CR4_UMIP       (1UL << 11)
 #define CR4_OSXMMEXCPT (1UL << 10)
 #define CR4_FSGSBASE   (1UL << 16)
 #define CR4_OSXSAVE    (1UL << 18)
