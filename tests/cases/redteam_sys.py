@@ -19,7 +19,7 @@ def user_streams(log):
 
 
 @test("robustness", "extras")
-def log_restart_every_slot(ctx):
+def redteam_log_restart_every_slot(ctx):
     """Every slot but pid 1's holds a logger in the middle of a restarted
     log() while pid 1 forks at the limit (E_AGAIN), kills loggers at random
     turns, rewrites and remaps the pages it shares with them, and refills
@@ -61,7 +61,7 @@ def log_restart_every_slot(ctx):
 
 
 @test("robustness", "extras")
-def kfail_shared_readonly_cow_mix(ctx):
+def redteam_kfail_shared_cow_mix(ctx):
     """Fault injection over a process holding every kind of page (private,
     MAP_SHARED writable and read-only, copy-on-write) that forks twice;
     each child writes, page_frees a shared page, remaps over it and
