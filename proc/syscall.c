@@ -214,26 +214,28 @@ static void log_user_range(struct proc* p, uintptr_t va, size_t len) {
     }
 }
 
+/* The number a restarted log() comes back with in %rax: not a system
+ * call (it is >= SYS_COUNT), so no user call of log() ever looks like a
+ * restart, and outside a restarted call it is an unknown number. */
+#define SYS_LOG_RESTART 0x4C4F475245535455UL
+
 /* log(buf, len): the whole buffer must be readable (else E_FAULT); returns
  * len once all of it is written (SPEC section 8). A longer buffer goes out
  * LOG_CHUNK bytes at a time: after each chunk the caller is sent back to
- * its `syscall` instruction, arguments untouched, and the scheduler runs,
- * so other processes and interrupts get their turn in between. Normally
- * no user instruction runs before the call is made again, but the
- * instruction may no longer be there when the process resumes (on a CPU
- * without NX a MAP_SHARED page is executable, and another process may
- * rewrite it: t-logrewrite). So p->log_done (the bytes written so far, 0
- * between calls) counts only for a call that comes back from the same
- * place (log_rip) with the same arguments; any other log() is a new call.
- * Ending the process resets it. */
-static int64_t sys_log(struct proc* p) {
+ * its `syscall` instruction, with %rax = SYS_LOG_RESTART and its
+ * arguments untouched, and the scheduler runs, so other processes and
+ * interrupts get their turn in between. Normally no user instruction runs
+ * before the call is made again, but the instruction may no longer be
+ * there when the process resumes (on a CPU without NX a MAP_SHARED page is
+ * executable, and another process may rewrite it: t-logrewrite), and the
+ * process may then make a log() call of its own, even from the same place
+ * with the same arguments (t-logreenter). So a call with SYS_LOG is always
+ * new, and p->log_done (the bytes written so far, 0 between calls) counts
+ * only for SYS_LOG_RESTART coming back from the same place (log_rip) with
+ * the same arguments. Ending the process resets it. */
+static int64_t log_from(struct proc* p, size_t done) {
     uintptr_t va = ARG0(p);
     size_t len = ARG1(p);
-    size_t done = p->log_done;
-    if (done &&
-        (p->regs.rip != p->log_rip || va != p->log_va || len != p->log_len)) {
-        done = 0;
-    }
     if (!vm_user_access_ok(p->pt, va + done, len - done, false)) {
         p->log_done = 0;
         return E_FAULT;
@@ -248,8 +250,21 @@ static int64_t sys_log(struct proc* p) {
     p->log_rip = p->regs.rip;
     p->log_va = va;
     p->log_len = len;
-    p->regs.rip -= SYSCALL_INSN_SIZE; /* %rax still holds SYS_LOG */
+    p->regs.rax = SYS_LOG_RESTART;
+    p->regs.rip -= SYSCALL_INSN_SIZE;
     schedule();
+}
+
+static int64_t sys_log(struct proc* p) {
+    p->log_done = 0;
+    return log_from(p, 0);
+}
+
+/* Whether the system call in p->regs is the restart of p's log() call. */
+static bool log_restarting(const struct proc* p) {
+    return p->regs.rax == SYS_LOG_RESTART && p->log_done != 0 &&
+           p->regs.rip == p->log_rip && ARG0(p) == p->log_va &&
+           ARG1(p) == p->log_len;
 }
 
 LIGHT_SYSCALL(sys_ticks) {
@@ -290,6 +305,8 @@ _Noreturn void syscall_entry_c(struct regs* r) {
     int64_t result;
     if (nr < SYS_COUNT && syscall_table[nr].full) {
         result = syscall_table[nr].full(p);
+    } else if (log_restarting(p)) {
+        result = log_from(p, p->log_done);
     } else {
         log_printf("syscall: pid %d: unknown number %lu\n", p->pid, nr);
         result = E_NOSYS;

@@ -89,3 +89,25 @@ def redteam_kfail_shared_cow_mix(ctx):
         if not re.search(user("t-rsysfail: ok", 1), log, re.M):
             raise TestFailure("kfail=%d: pid 1 did not finish with its "
                               "data intact" % n)
+
+
+@test("robustness", "extras")
+def redteam_log_reentered_same_syscall(ctx):
+    """On a CPU without NX a MAP_SHARED page is executable: a process runs
+    a long log() of '-' from one, and its child overwrites that `syscall`
+    while the call is between two 256-byte chunks. The process then fills
+    the same buffer with '+', puts the `syscall` back and calls log()
+    again from the same instruction with the same arguments, no other
+    log() in between (t-logreenter). That is a new call: it must return
+    its length having written all 1,023 '+' (and its newline), not resume
+    the abandoned call's progress and skip its own first chunk."""
+    log = run_program(ctx, "redteam-logreenter", "t-logreenter",
+                      qemu_args=("-cpu", "qemu64,-nx"))
+    need_log(log, r"^cpu: NX not offered", "NX reported absent")
+    need_log(log, user(r"t-logreenter: ok$", 1), "t-logreenter's verdict")
+    plus = user_streams(log).get("1", "").count("+")
+    if plus != 1023:
+        raise TestFailure("the second log() returned its length 1024 but "
+                          "the log shows %d of its 1,023 '+' bytes (want "
+                          "all: it is a new call, not the abandoned one's "
+                          "restart)" % plus)
