@@ -93,7 +93,7 @@ static void end_quietly(struct proc* p) {
     vm_space_free(p->pt);
     proc_ustate_forget(p);
     p->pt = NULL;
-    p->log_done = 0;
+    p->log_resume.done = 0;
     p->state = P_FREE;
     if (current == p) {
         current = NULL;

@@ -8,10 +8,8 @@
  *   The memory viewer and checker only read it.
  * - regs: saved on every entry to the kernel from this process, loaded on
  *   every return to it; system calls write their result into regs.rax.
- * - log_done: bytes of a restarted log() call written so far, 0 between
- *   calls (syscall.c); reset when the process ends. log_rip, log_va,
- *   log_len: where that call returns to and its arguments, which its
- *   restart must come back with (meaningful only while log_done != 0).
+ * - log_resume: a log() call under way (syscall.c); reset when the
+ *   process ends.
  * - ustate: FPU/SSE state and data selectors; up to date only while the
  *   process is not the one whose state the CPU holds (sched.c owns that
  *   hand-over: proc_run, proc_ustate_copy, proc_ustate_forget). */
@@ -39,8 +37,10 @@ struct proc {
     pagetable* pt;
     char name[BOOT_NAME_MAX];
     uint64_t wake_tick;
-    uint64_t log_done;
-    uint64_t log_rip, log_va, log_len;
+    struct {
+        uint64_t done;         /* bytes written so far; 0: no call under way */
+        uint64_t rip, va, len; /* what its restart must come back with */
+    } log_resume;
     struct regs regs;
     struct user_cpu_state ustate;
 };

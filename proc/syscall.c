@@ -230,41 +230,39 @@ static void log_user_range(struct proc* p, uintptr_t va, size_t len) {
  * executable, and another process may rewrite it: t-logrewrite), and the
  * process may then make a log() call of its own, even from the same place
  * with the same arguments (t-logreenter). So a call with SYS_LOG is always
- * new, and p->log_done (the bytes written so far, 0 between calls) counts
- * only for SYS_LOG_RESTART coming back from the same place (log_rip) with
- * the same arguments. Ending the process resets it. */
+ * new, and p->log_resume.done (the bytes written so far, 0 between calls)
+ * counts only for SYS_LOG_RESTART coming back from the same place with the
+ * same arguments. Ending the process resets it. */
 static int64_t log_from(struct proc* p, size_t done) {
     uintptr_t va = ARG0(p);
     size_t len = ARG1(p);
+    p->log_resume.done = 0;
     if (!vm_user_access_ok(p->pt, va + done, len - done, false)) {
-        p->log_done = 0;
         return E_FAULT;
     }
     size_t n = len - done < LOG_CHUNK ? len - done : LOG_CHUNK;
     log_user_range(p, va + done, n);
     if (done + n == len) {
-        p->log_done = 0;
         return (int64_t) len;
     }
-    p->log_done = done + n;
-    p->log_rip = p->regs.rip;
-    p->log_va = va;
-    p->log_len = len;
+    p->log_resume.done = done + n;
+    p->log_resume.rip = p->regs.rip;
+    p->log_resume.va = va;
+    p->log_resume.len = len;
     p->regs.rax = SYS_LOG_RESTART;
     p->regs.rip -= SYSCALL_INSN_SIZE;
     schedule();
 }
 
 static int64_t sys_log(struct proc* p) {
-    p->log_done = 0;
     return log_from(p, 0);
 }
 
 /* Whether the system call in p->regs is the restart of p's log() call. */
 static bool log_restarting(const struct proc* p) {
-    return p->regs.rax == SYS_LOG_RESTART && p->log_done != 0 &&
-           p->regs.rip == p->log_rip && ARG0(p) == p->log_va &&
-           ARG1(p) == p->log_len;
+    return p->regs.rax == SYS_LOG_RESTART && p->log_resume.done != 0 &&
+           p->regs.rip == p->log_resume.rip && ARG0(p) == p->log_resume.va &&
+           ARG1(p) == p->log_resume.len;
 }
 
 LIGHT_SYSCALL(sys_ticks) {
@@ -306,7 +304,7 @@ _Noreturn void syscall_entry_c(struct regs* r) {
     if (nr < SYS_COUNT && syscall_table[nr].full) {
         result = syscall_table[nr].full(p);
     } else if (log_restarting(p)) {
-        result = log_from(p, p->log_done);
+        result = log_from(p, p->log_resume.done);
     } else {
         log_printf("syscall: pid %d: unknown number %lu\n", p->pid, nr);
         result = E_NOSYS;
