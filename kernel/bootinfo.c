@@ -209,10 +209,14 @@ bool bootinfo_reserve(uint64_t pa, uint64_t len) {
     return true;
 }
 
-/* Finds len bytes of RAM at or above MEMSIZE_PHYSICAL, within the direct
- * map, overlapping no module and not the boot information itself. */
-static uint64_t find_arena(uint64_t len, struct range mbi) {
-    uint64_t pa = MEMSIZE_PHYSICAL;
+/* First byte above the module copies: driver pages come from here up. */
+static uint64_t arena_next = MEMSIZE_PHYSICAL;
+
+/* Finds len bytes of RAM at or above from (itself at or above
+ * MEMSIZE_PHYSICAL), within the direct map, overlapping no module and not
+ * the boot information itself. */
+static uint64_t find_arena_from(uint64_t from, uint64_t len, struct range mbi) {
+    uint64_t pa = from;
     for (int tries = 0; tries < 4 * BOOT_MAX_MODULES + 8; ++tries) {
         bool moved = false;
         for (int i = 0; i <= bootinfo.nmodules; ++i) {
@@ -244,6 +248,26 @@ static uint64_t find_arena(uint64_t len, struct range mbi) {
     return 0;
 }
 
+static uint64_t find_arena(uint64_t len, struct range mbi) {
+    return find_arena_from(MEMSIZE_PHYSICAL, len, mbi);
+}
+
+uint64_t bootinfo_alloc_pages(uint64_t npages) {
+    uint64_t len = npages * PAGESIZE;
+    if (npages == 0 || npages > DIRECT_MAP_SIZE / PAGESIZE) {
+        return 0;
+    }
+    /* The boot information and GRUB's module sources are dead by now, but
+     * skipping them costs nothing; the copies lie below arena_next. */
+    uint64_t pa = find_arena_from(ROUNDUP(arena_next, PAGESIZE), len,
+                                  (struct range){0, 0});
+    if (pa) {
+        memset(pa2kva(pa), 0, len);
+        arena_next = pa + len;
+    }
+    return pa;
+}
+
 static bool copy_modules(struct range mbi) {
     uint64_t total = 0;
     for (int i = 0; i < bootinfo.nmodules; ++i) {
@@ -267,6 +291,7 @@ static bool copy_modules(struct range mbi) {
         m->data = dst;
         arena += ROUNDUP(m->size, 16);
     }
+    arena_next = arena;
     return true;
 }
 

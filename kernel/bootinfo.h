@@ -76,6 +76,11 @@ const struct boot_module* bootinfo_module(const char* name);
  * lies in, as firmware with an overlapping hole would (the test word
  * kfakehole). False, after logging why, when it is not available RAM. */
 bool bootinfo_reserve(uint64_t pa, uint64_t len);
+/* npages zeroed pages of RAM above the managed memory and the module
+ * copies, inside the direct map (below 4 GiB), for device rings and
+ * buffers; their physical address, or 0 when no such RAM is left. Never
+ * freed. Call after bootinfo_init. */
+uint64_t bootinfo_alloc_pages(uint64_t npages);
 /* True when all of [pa, pa + len) is available RAM per the memory map
  * and no other entry overlaps it. */
 bool bootinfo_is_ram(uint64_t pa, uint64_t len);

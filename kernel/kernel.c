@@ -7,6 +7,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/devices.h"
 #include "arch/x86_64/ps2.h"
+#include "drivers/usb/usb.h"
 #include "kernel/bootinfo.h"
 #include "kernel/config.h"
 #include "kernel/console.h"
@@ -165,9 +166,10 @@ _Noreturn void kernel_start(uint64_t mbi_pa) {
     proc_init();
     proc_set_all_exited_hook(kernel_all_exited);
     scenario_init();
-    /* The keyboard is ready (stale bytes flushed) before any process is
+    /* The keyboards are ready (stale bytes flushed) before any process is
      * logged: a key sent once the log shows the processes is never lost. */
     ps2_init();
+    usb_init();
     kalloc_set_failures(kconfig.kfail_nth, kconfig.kfail_from);
     start_first_scenario();
     if (kconfig.krefbug) {

@@ -4,6 +4,7 @@
  * process or idling. */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/devices.h"
+#include "drivers/usb/usb.h"
 #include "kernel/console.h"
 #include "kernel/kernel.h"
 #include "kernel/log.h"
@@ -71,11 +72,16 @@ _Noreturn void trap_entry(struct regs* r) {
         current->regs = *r;
     }
     switch (r->intno) {
-    case INT_TIMER:
+    case INT_TIMER: {
         pic_eoi(0);
+        int key = usb_keyboard_read();
+        if (key > 0) {
+            handle_key(key);
+        }
         sched_tick();
         memviewer_draw();
         schedule();
+    }
     case INT_KEYBOARD: {
         int key = keyboard_read();
         pic_eoi(1);

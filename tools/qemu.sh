@@ -22,6 +22,10 @@
 #   --cpu MODEL          QEMU -cpu, e.g. max or qemu64,-nx (default QEMU's)
 #   --disk               attach the ISO as a hard disk (like a USB stick)
 #                        instead of as a CD-ROM
+#   --usb-kbd            add an xHCI controller with a USB keyboard on its
+#                        first port (with --machine q35,i8042=off keys come
+#                        from it alone)
+#   --usb-hub            the same, with the keyboard behind a USB hub
 #   --build-dir DIR      the build directory (default: $WEENSY_BUILD_DIR, or
 #                        build/ next to tools/)
 #   --iso FILE           the image to boot (default: BUILD/weensyos.iso)
@@ -68,6 +72,7 @@ cmdline=
 have_cmdline=0
 kvm=0
 disk=0
+usb=
 build_dir=${WEENSY_BUILD_DIR:-}
 iso=
 log=
@@ -117,6 +122,8 @@ while (($#)); do
     --kvm) kvm=1 ;;
     --no-kvm) kvm=0 ;;
     --disk) disk=1 ;;
+    --usb-kbd) usb=kbd ;;
+    --usb-hub) usb=hub ;;
     --build-dir)
         [[ $# -ge 2 ]] || die "--build-dir needs a value"
         build_dir=$2
@@ -210,6 +217,13 @@ if [[ $firmware == uefi ]]; then
 else
     args+=(-machine "${machine:-$QEMU_MACHINE_BIOS}")
 fi
+
+# USB keyboard.
+case $usb in
+kbd) args+=(-device "$QEMU_USB_XHCI" -device "$QEMU_USB_KBD") ;;
+hub) args+=(-device "$QEMU_USB_XHCI" -device "$QEMU_USB_HUB"
+    -device "$QEMU_USB_KBD_BEHIND_HUB") ;;
+esac
 
 # The boot medium.
 if ((disk)); then

@@ -67,12 +67,14 @@ class Screen:
 class Machine:
     def __init__(self, ctx, name, cmdline, firmware="bios", media="cdrom",
                  timeout=60, machine=None, cpus=1, memory=None, cpu=None,
-                 qemu_args=()):
+                 qemu_args=(), usb=None):
         """machine: QEMU -machine (default: pc under BIOS, q35 under UEFI);
         cpus: -smp; memory: -m (default from tools/qemu-defaults.sh); cpu:
         -cpu model and flags, e.g. "qemu64,-nx" (default: QEMU's);
         qemu_args: extra QEMU arguments, appended last (e.g. a -cpu model
-        without a feature)."""
+        without a feature); usb: "kbd" or "hub", an xHCI controller with a
+        USB keyboard on its first port or behind a hub there (tools/qemu.sh
+        --usb-kbd, --usb-hub)."""
         self.ctx = ctx
         self.dir = os.path.join(ctx.build, "tests", name)
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -108,6 +110,15 @@ class Machine:
                      "-drive", "if=pflash,format=raw,file=" + vars_copy]
         else:
             args += ["-machine", machine or DEFAULTS["QEMU_MACHINE_BIOS"]]
+        if usb == "kbd":
+            args += ["-device", DEFAULTS["QEMU_USB_XHCI"],
+                     "-device", DEFAULTS["QEMU_USB_KBD"]]
+        elif usb == "hub":
+            args += ["-device", DEFAULTS["QEMU_USB_XHCI"],
+                     "-device", DEFAULTS["QEMU_USB_HUB"],
+                     "-device", DEFAULTS["QEMU_USB_KBD_BEHIND_HUB"]]
+        elif usb:
+            raise ValueError("usb must be kbd or hub, not %r" % usb)
         if media == "disk":
             args += ["-drive", "file=%s,format=raw,if=ide,snapshot=on" %
                      ctx.iso]

@@ -1,0 +1,16 @@
+/* usb.h: USB keyboards for the kernel: bring-up at boot, keys on ticks. */
+#ifndef DRIVERS_USB_H
+#define DRIVERS_USB_H
+
+/* Finds every xHCI controller on PCI, starts it, and sets up the boot
+ * keyboards on its ports (directly or behind one hub). Returns within
+ * about a second whatever the hardware does, logging what it found and
+ * what it gave up on. Call once, before interrupts are enabled. */
+void usb_init(void);
+
+/* One key pressed on a USB keyboard since the last call (the same ASCII
+ * keys as keyboard_read), or -1. Cheap when nothing happened: one load per
+ * controller. Called on every timer tick. */
+int usb_keyboard_read(void);
+
+#endif
