@@ -45,13 +45,17 @@ void usb_init(void) {
             ++ncontrollers;
         }
     }
+    /* From here on waits are bounded one by one, not by the boot budget;
+     * events met inside them are not lost. */
+    for (int i = 0; i < ncontrollers; ++i) {
+        controllers[i].limit = UINT64_MAX;
+        controllers[i].stray_event = usb_kbd_transfer_event;
+    }
     int ndev, keyboards = 0;
     struct usb_dev* devs = usb_devices(&ndev);
     for (int i = 0; i < ndev; ++i) {
-        if (devs[i].is_keyboard && !devs[i].gone) {
-            usb_kbd_start(&devs[i]);
-            ++keyboards;
-        }
+        usb_kbd_start(&devs[i]);
+        keyboards += devs[i].is_keyboard && !devs[i].gone;
     }
     log_printf("usb: %d keyboard%s ready (%lu ms)\n", keyboards,
                keyboards == 1 ? "" : "s", (clock_ns() - start) / 1000000);

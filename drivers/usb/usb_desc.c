@@ -207,10 +207,11 @@ enum usb_desc_err usb_parse_hub(const uint8_t* buf, size_t len,
     if (buf[0] < HUB_DESC_MIN || buf[0] > len) {
         return USB_DESC_BAD_LENGTH;
     }
-    if (buf[2] == 0 || buf[2] > HUB_MAX_PORTS) {
+    if (buf[2] == 0) {
         return USB_DESC_BAD_VALUE;
     }
-    out->nports = buf[2];
+    /* Route strings address ports 1-15; ports past them go unused. */
+    out->nports = buf[2] > HUB_MAX_PORTS ? HUB_MAX_PORTS : buf[2];
     out->characteristics = le16(buf + 3);
     out->power_on_ms = (uint8_t) (buf[5] > 127 ? 254 : buf[5] * 2);
     return USB_DESC_OK;

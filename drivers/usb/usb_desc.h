@@ -79,7 +79,8 @@ struct usb_hub_info {
     uint8_t power_on_ms; /* bPwrOn2PwrGood * 2 */
 };
 
-/* A USB 2 hub descriptor (type 0x29) or a SuperSpeed one (0x2A). */
+/* A USB 2 hub descriptor (type 0x29) or a SuperSpeed one (0x2A); a hub
+ * of more than 15 ports is used for its first 15 (route strings). */
 enum usb_desc_err usb_parse_hub(const uint8_t* buf, size_t len,
                                 struct usb_hub_info* out);
 

@@ -72,13 +72,10 @@ static void ep0_context(struct usb_dev* d) {
 
 bool usb_dev_address(struct usb_dev* d, struct xhci* hc, uint8_t speed,
                      uint8_t root_port, uint32_t route, const char* name) {
-    uint8_t tt_slot = d->tt_slot, tt_port = d->tt_port;
-    *d = (struct usb_dev){.hc = hc,
-                          .speed = speed,
-                          .root_port = root_port,
-                          .route = route,
-                          .tt_slot = tt_slot,
-                          .tt_port = tt_port};
+    d->hc = hc;
+    d->speed = speed;
+    d->root_port = root_port;
+    d->route = route;
     snprintf(d->name, sizeof(d->name), "%s", name);
     void *in, *out, *buf;
     if (!pages(1, &d->in_pa, &in) || !pages(1, &d->out_pa, &out) ||
@@ -145,8 +142,8 @@ static void ep0_recover(struct usb_dev* d, int cc) {
 
 int usb_control(struct usb_dev* d, uint8_t type, uint8_t req, uint16_t value,
                 uint16_t index, uint16_t len, uint32_t* got) {
-    if (len > PAGESIZE) {
-        len = PAGESIZE;
+    if (len > USB_CONTROL_MAX) {
+        len = USB_CONTROL_MAX;
     }
     bool in = type & 0x80;
     uint64_t setup = type | (uint64_t) req << 8 | (uint64_t) value << 16 |
@@ -176,6 +173,7 @@ int usb_control(struct usb_dev* d, uint8_t type, uint8_t req, uint16_t value,
         }
         if (TRB_TYPE_OF(ev.control) != TRB_EV_TRANSFER ||
             TRB_SLOT_OF(ev.control) != d->slot || TRB_EP_OF(ev.control) != 1) {
+            xhci_stray_event(d->hc, &ev);
             continue;
         }
         int code = (int) TRB_CODE_OF(ev.status);
@@ -250,7 +248,12 @@ bool usb_dev_configure_interrupt(struct usb_dev* d, uint8_t ep_addr,
     }
     d->intr_dci = (uint8_t) dci;
     d->intr_max_packet = max_packet;
+    d->intr_interval = (uint8_t) interval_exponent(d->speed, interval);
     return true;
+}
+
+uint32_t usb_dev_interval_us(const struct usb_dev* d) {
+    return 125U << d->intr_interval;
 }
 
 void usb_dev_release(struct usb_dev* d) {

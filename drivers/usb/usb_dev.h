@@ -8,6 +8,12 @@
 #include "drivers/usb/xhci.h"
 
 #define USB_NAME_MAX 8 /* "15.15" */
+/* buf: control transfer data below USB_CONTROL_MAX, interrupt IN data
+ * (reports, hub change bitmaps) from there, so that a hub's status
+ * request never lands on its pending change report. */
+#define USB_CONTROL_MAX  3072
+#define USB_INTR_BUF_OFF 3072
+#define USB_INTR_MAX     1024
 
 struct usb_dev {
     struct xhci* hc;
@@ -17,6 +23,8 @@ struct usb_dev {
     uint32_t route;           /* route string: hub port per tier, 4 bits each */
     uint8_t tt_slot, tt_port; /* LS/FS behind a high-speed hub: its TT */
     char name[USB_NAME_MAX];  /* "3" or "3.1", as logs show it */
+    int8_t parent;            /* index of its hub in usb_devices(), or -1 */
+    uint8_t hub_port;         /* its port on that hub */
     volatile uint8_t* in_ctx;
     uint64_t in_pa;
     volatile uint8_t* out_ctx;
@@ -29,9 +37,13 @@ struct usb_dev {
     struct xhci_ring intr;
     uint8_t intr_dci; /* device context index: 2 * ep number + 1 */
     uint16_t intr_max_packet;
+    uint8_t intr_interval; /* xHCI exponent: every 125 us * 2^n */
     uint64_t intr_pending; /* TRB queued on intr, 0 when none */
-    /* Keyboard state (usb_kbd.c owns these once the device is running). */
+    /* Set up by usb_enum.c; usb_kbd.c owns the rest once running. */
     bool is_keyboard;
+    bool is_hub;
+    uint8_t hub_nports;
+    uint16_t hub_changes; /* ports (bits 1-15) reported changed */
     bool gone;
     struct hid_kbd kbd;
     uint32_t failures;
@@ -53,7 +65,8 @@ struct usb_dev {
 #define USB_RT_PORT_CLASS_OUT  0x23
 
 /* Gets a slot, builds its contexts and EP0 ring, and gives the device an
- * address (Address Device). name is how logs call it. False, logged, on
+ * address (Address Device). d comes zeroed but for its tt_*, parent and
+ * hub_port fields. name is how logs call it. False, logged, on
  * any failure; the slot, if one was given, is disabled again. */
 bool usb_dev_address(struct usb_dev* d, struct xhci* hc, uint8_t speed,
                      uint8_t root_port, uint32_t route, const char* name);
@@ -75,6 +88,9 @@ bool usb_dev_configure_interrupt(struct usb_dev* d, uint8_t ep_addr,
                                  uint16_t max_packet, uint8_t interval,
                                  uint8_t hub_ports, uint8_t hub_ttt,
                                  bool hub_mtt);
+
+/* The configured interrupt endpoint's polling period, in microseconds. */
+uint32_t usb_dev_interval_us(const struct usb_dev* d);
 
 /* Gives the slot back (Disable Slot), best effort. */
 void usb_dev_release(struct usb_dev* d);

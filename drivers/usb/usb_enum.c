@@ -20,17 +20,15 @@
 #define POWER_SETTLE_US   20000
 
 /* Hub class features (USB 2.0 table 11-17) and port status bits. */
-#define HUB_PORT_RESET        4
-#define HUB_PORT_POWER        8
-#define HUB_C_PORT_CONNECTION 16
-#define HUB_C_PORT_RESET      20
-#define HUB_PS_CONNECTION     (1U << 0)
-#define HUB_PS_ENABLE         (1U << 1)
-#define HUB_PS_RESET          (1U << 4)
-#define HUB_PS_LOW_SPEED      (1U << 9)
-#define HUB_PS_HIGH_SPEED     (1U << 10)
-#define HUB_PC_RESET          (1U << 4)
-#define HID_BOOT_PROTOCOL     0
+#define HUB_PORT_RESET    4
+#define HUB_PORT_POWER    8
+#define HUB_C_PORT_RESET  20
+#define HUB_PS_ENABLE     (1U << 1)
+#define HUB_PS_RESET      (1U << 4)
+#define HUB_PS_LOW_SPEED  (1U << 9)
+#define HUB_PS_HIGH_SPEED (1U << 10)
+#define HUB_PC_RESET      (1U << 4)
+#define HID_BOOT_PROTOCOL 0
 
 static struct usb_dev devs[USB_MAX_DEVICES];
 static int ndevs;
@@ -144,24 +142,24 @@ static bool setup_keyboard(struct usb_dev* d, const struct usb_config_info* c) {
     }
     d->is_keyboard = true;
     log_printf("usb: port %s: keyboard (boot protocol), %s speed, endpoint "
-               "0x%x every %u ms\n",
+               "0x%x polled every %u us\n",
                d->name, speed_name(d->speed), c->ep_addr,
-               c->ep_interval ? c->ep_interval : 1);
+               usb_dev_interval_us(d));
     return true;
 }
 
 static void attach(struct xhci* hc, uint8_t speed, uint8_t root_port,
                    uint32_t route, int depth, const char* name, uint8_t tt_slot,
-                   uint8_t tt_port);
+                   uint8_t tt_port, int parent);
 
-static int port_request(struct usb_dev* hub, uint8_t req, uint16_t feature,
-                        int port) {
+int usb_hub_port_request(struct usb_dev* hub, uint8_t req, uint16_t feature,
+                         int port) {
     return usb_control(hub, USB_RT_PORT_CLASS_OUT, req, feature,
                        (uint16_t) port, 0, NULL);
 }
 
 /* wPortStatus | wPortChange << 16, or false (logged) on error. */
-static bool port_status(struct usb_dev* hub, int port, uint32_t* st) {
+bool usb_hub_port_status(struct usb_dev* hub, int port, uint32_t* st) {
     uint32_t got = 0;
     int cc = usb_control(hub, USB_RT_PORT_CLASS_IN, USB_REQ_GET_STATUS, 0,
                          (uint16_t) port, 4, &got);
@@ -180,18 +178,19 @@ static bool port_status(struct usb_dev* hub, int port, uint32_t* st) {
  * the reset did not finish. */
 static uint8_t hub_port_reset(struct usb_dev* hub, int port) {
     uint32_t st;
-    if (!port_status(hub, port, &st) || !(st & HUB_PS_CONNECTION)) {
+    if (!usb_hub_port_status(hub, port, &st) || !(st & HUB_PS_CONNECTION)) {
         return 0;
     }
-    port_request(hub, USB_REQ_CLEAR_FEATURE, HUB_C_PORT_CONNECTION, port);
-    if (port_request(hub, USB_REQ_SET_FEATURE, HUB_PORT_RESET, port) !=
+    usb_hub_port_request(hub, USB_REQ_CLEAR_FEATURE, HUB_C_PORT_CONNECTION,
+                         port);
+    if (usb_hub_port_request(hub, USB_REQ_SET_FEATURE, HUB_PORT_RESET, port) !=
         CC_SUCCESS) {
         log_printf("usb: port %s.%d: port reset refused\n", hub->name, port);
         return 0;
     }
     uint64_t deadline = xhci_deadline(HUB_RESET_US, hub->hc->limit);
     for (;;) {
-        if (!port_status(hub, port, &st)) {
+        if (!usb_hub_port_status(hub, port, &st)) {
             return 0;
         }
         if (!(st & HUB_PS_RESET) && (st >> 16) & HUB_PC_RESET) {
@@ -204,7 +203,7 @@ static uint8_t hub_port_reset(struct usb_dev* hub, int port) {
         }
         clock_delay_us(HUB_POLL_US);
     }
-    port_request(hub, USB_REQ_CLEAR_FEATURE, HUB_C_PORT_RESET, port);
+    usb_hub_port_request(hub, USB_REQ_CLEAR_FEATURE, HUB_C_PORT_RESET, port);
     if (!(st & HUB_PS_ENABLE)) {
         log_printf("usb: port %s.%d: not enabled after reset\n", hub->name,
                    port);
@@ -255,10 +254,12 @@ static void setup_hub(struct usb_dev* d, const struct usb_device_info* dev,
             hs ? (h.characteristics >> 5) & 3 : 0, hs && dev->proto == 2)) {
         return;
     }
+    d->is_hub = true;
+    d->hub_nports = h.nports;
     log_printf("usb: port %s: hub, %u ports, %s speed\n", d->name, h.nports,
                speed_name(d->speed));
     for (int p = 1; p <= h.nports; ++p) {
-        port_request(d, USB_REQ_SET_FEATURE, HUB_PORT_POWER, p);
+        usb_hub_port_request(d, USB_REQ_SET_FEATURE, HUB_PORT_POWER, p);
     }
     uint32_t settle = h.power_on_ms * 1000U;
     clock_delay_us(settle > POWER_SETTLE_US ? settle : POWER_SETTLE_US);
@@ -273,7 +274,7 @@ static void setup_hub(struct usb_dev* d, const struct usb_device_info* dev,
         snprintf(name, sizeof(name), "%s.%d", d->name, p);
         bool tt = hs && speed != USB_SPEED_HIGH;
         attach(d->hc, speed, d->root_port, d->route | (uint32_t) p, depth + 1,
-               name, tt ? d->slot : 0, tt ? (uint8_t) p : 0);
+               name, tt ? d->slot : 0, tt ? (uint8_t) p : 0, (int) (d - devs));
     }
     if (!found) {
         log_printf("usb: port %s: hub: nothing attached\n", d->name);
@@ -283,15 +284,17 @@ static void setup_hub(struct usb_dev* d, const struct usb_device_info* dev,
 /* Addresses the device at the end of route and sets it up by what it is. */
 static void attach(struct xhci* hc, uint8_t speed, uint8_t root_port,
                    uint32_t route, int depth, const char* name, uint8_t tt_slot,
-                   uint8_t tt_port) {
+                   uint8_t tt_port, int parent) {
     if (ndevs == USB_MAX_DEVICES) {
         log_printf("usb: port %s: more than %d devices; ignored\n", name,
                    USB_MAX_DEVICES);
         return;
     }
     struct usb_dev* d = &devs[ndevs];
-    d->tt_slot = tt_slot;
-    d->tt_port = tt_port;
+    *d = (struct usb_dev){.tt_slot = tt_slot,
+                          .tt_port = tt_port,
+                          .parent = (int8_t) parent,
+                          .hub_port = (uint8_t) (route & 0xF)};
     if (!usb_dev_address(d, hc, speed, root_port, route, name)) {
         return;
     }
@@ -366,7 +369,7 @@ void usb_enumerate(struct xhci* hc) {
         ++connected;
         char name[USB_NAME_MAX];
         snprintf(name, sizeof(name), "%d", p);
-        attach(hc, speed, (uint8_t) p, 0, 0, name, 0, 0);
+        attach(hc, speed, (uint8_t) p, 0, 0, name, 0, 0, -1);
     }
     if (!connected) {
         log_printf("xhci %d: no device on any port\n", hc->index);

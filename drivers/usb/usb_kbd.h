@@ -5,13 +5,18 @@
 
 #include "drivers/usb/usb_dev.h"
 
-/* Queues the first report transfer of keyboard d. */
+/* Queues the first report transfer of keyboard or hub d. */
 void usb_kbd_start(struct usb_dev* d);
 
-/* Takes every event waiting on hc: keyboard reports become keys in a
- * small queue (a full queue drops the newest, logged once), failed
- * transfers stop that keyboard, and port changes that leave a keyboard's
- * port empty mark it unplugged. Never waits. */
+/* One transfer event: a keyboard report becomes keys in a small queue (a
+ * full queue drops the newest, logged once), a hub's change report is
+ * noted for usb_kbd_events, a failed transfer stops that device (logged).
+ * Never waits. Also hc->stray_event, for events met inside other waits. */
+void usb_kbd_transfer_event(struct xhci* hc, const struct trb* ev);
+
+/* Takes every event waiting on hc (usb_kbd_transfer_event), then looks at
+ * the ports that changed: a root or hub port left empty marks what was on
+ * it unplugged (logged). Hub ports cost bounded control transfers. */
 void usb_kbd_events(struct xhci* hc);
 
 /* The next queued key, or -1. */

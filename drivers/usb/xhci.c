@@ -164,6 +164,12 @@ bool xhci_event_take(struct xhci* hc, struct trb* ev) {
     return true;
 }
 
+void xhci_stray_event(struct xhci* hc, const struct trb* ev) {
+    if (hc->stray_event && TRB_TYPE_OF(ev->control) == TRB_EV_TRANSFER) {
+        hc->stray_event(hc, ev);
+    }
+}
+
 int xhci_command(struct xhci* hc, uint64_t param, uint32_t control,
                  uint8_t* slot_out, uint64_t deadline) {
     uint64_t pa = xhci_ring_push(&hc->cmd, param, 0, control);
@@ -180,6 +186,7 @@ int xhci_command(struct xhci* hc, uint64_t param, uint32_t control,
             }
             return (int) TRB_CODE_OF(ev.status);
         }
+        xhci_stray_event(hc, &ev);
     }
     return CC_TIMEOUT;
 }
@@ -207,6 +214,7 @@ int xhci_wait_transfer(struct xhci* hc, int slot, uint64_t trb_pa,
             TRB_CODE_OF(ev.status) != CC_SHORT_PACKET) {
             return (int) TRB_CODE_OF(ev.status);
         }
+        xhci_stray_event(hc, &ev);
     }
     return CC_TIMEOUT;
 }

@@ -86,6 +86,10 @@ struct xhci {
     uint32_t port_changed[8]; /* bitmap of ports with a status change */
     bool running;
     uint64_t limit; /* clock_ns past which no wait may go (boot budget) */
+    /* Called with each transfer event a wait met that was not the one it
+     * waited for (a keyboard report during a hub's control transfer), so
+     * that none is lost; may be NULL. */
+    void (*stray_event)(struct xhci* hc, const struct trb* ev);
 };
 
 /* Brings the controller of PCI function f up: BAR mapped, taken from the
@@ -141,10 +145,13 @@ static inline bool xhci_event_ready(const struct xhci* hc) {
     return (hc->ev[hc->ev_deq].control & TRB_CYCLE) == hc->ev_cycle;
 }
 
+/* Hands ev to hc->stray_event if it is a transfer event and one is set. */
+void xhci_stray_event(struct xhci* hc, const struct trb* ev);
+
 /* Runs one command and waits for its completion event (other events met
- * meanwhile are dropped, port changes noted). Returns the completion code
- * (CC_TIMEOUT when none came by deadline); *slot_out, when not NULL, gets
- * the completion's slot ID. */
+ * meanwhile go to xhci_stray_event, port changes are noted). Returns the
+ * completion code (CC_TIMEOUT when none came by deadline); *slot_out, when not
+ * NULL, gets the completion's slot ID. */
 int xhci_command(struct xhci* hc, uint64_t param, uint32_t control,
                  uint8_t* slot_out, uint64_t deadline);
 

@@ -178,8 +178,8 @@ def compile_commands_clangd_clean(ctx):
         raise TestFailure("NASM commands in compile_commands.json: %s" % nasm)
     listed = {os.path.relpath(e["file"], SRC) for e in db}
     sources, headers = [], []
-    for top in ("arch", "include", "kernel", "lib", "mm", "proc", "userland",
-                "tests"):
+    for top in ("arch", "drivers", "include", "kernel", "lib", "mm", "proc",
+                "userland", "tests"):
         for dirpath, _, names in os.walk(os.path.join(SRC, top)):
             for n in names:
                 rel = os.path.relpath(os.path.join(dirpath, n), SRC)
@@ -215,8 +215,8 @@ def sources_clang_formatted(ctx):
         print("clang-format not installed: nothing to check")
         return
     files = []
-    for top in ("include", "arch", "kernel", "lib", "mm", "proc", "userland",
-                "tests/programs"):
+    for top in ("include", "arch", "drivers", "kernel", "lib", "mm", "proc",
+                "userland", "tests/programs", "tests/host"):
         for d, _, names in os.walk(os.path.join(SRC, top)):
             files += [os.path.join(d, n) for n in sorted(names)
                       if n.endswith((".c", ".h"))]
