@@ -169,7 +169,7 @@ _Noreturn void kernel_start(uint64_t mbi_pa) {
     /* The keyboards are ready (stale bytes flushed) before any process is
      * logged: a key sent once the log shows the processes is never lost. */
     ps2_init();
-    usb_init();
+    usb_init(kconfig.usb_never_ready);
     kalloc_set_failures(kconfig.kfail_nth, kconfig.kfail_from);
     start_first_scenario();
     if (kconfig.krefbug) {

@@ -138,6 +138,10 @@ bool pci_bar_memory(struct pci_func f, int bar, uint64_t* pa, uint64_t* len) {
     return true;
 }
 
+void pci_disable_master(struct pci_func f) {
+    pci_write16(f, PCI_COMMAND, pci_read16(f, PCI_COMMAND) & ~PCI_CMD_MASTER);
+}
+
 void pci_enable_memory_and_master(struct pci_func f) {
     uint16_t cmd = pci_read16(f, PCI_COMMAND);
     pci_write16(f, PCI_COMMAND,

@@ -36,4 +36,7 @@ bool pci_bar_memory(struct pci_func f, int bar, uint64_t* pa, uint64_t* len);
  * INTx (the drivers poll). */
 void pci_enable_memory_and_master(struct pci_func f);
 
+/* Clears bus master: a device given up on may not write memory. */
+void pci_disable_master(struct pci_func f);
+
 #endif

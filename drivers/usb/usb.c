@@ -19,7 +19,8 @@
 static struct xhci controllers[MAX_CONTROLLERS];
 static int ncontrollers; /* running ones, first in the array */
 
-void usb_init(void) {
+void usb_init(bool never_ready) {
+    xhci_never_ready = never_ready;
     uint64_t start = clock_ns();
     uint64_t limit = start + USB_BUDGET_MS * 1000000ULL;
     struct pci_func found[MAX_CONTROLLERS];
@@ -43,6 +44,8 @@ void usb_init(void) {
         if (xhci_start(hc, found[i], i, limit)) {
             usb_enumerate(hc);
             ++ncontrollers;
+        } else {
+            pci_disable_master(found[i]);
         }
     }
     /* From here on waits are bounded one by one, not by the boot budget;

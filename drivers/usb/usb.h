@@ -2,11 +2,15 @@
 #ifndef DRIVERS_USB_H
 #define DRIVERS_USB_H
 
+#include "abi/types.h"
+
 /* Finds every xHCI controller on PCI, starts it, and sets up the boot
  * keyboards on its ports (directly or behind one hub). Returns within
  * about a second whatever the hardware does, logging what it found and
- * what it gave up on. Call once, before interrupts are enabled. */
-void usb_init(void);
+ * what it gave up on. Call once, before interrupts are enabled.
+ * never_ready (the test word usbnoanswer) makes every controller act as
+ * one whose reset never finishes, to prove the time bound. */
+void usb_init(bool never_ready);
 
 /* One key pressed on a USB keyboard since the last call (the same ASCII
  * keys as keyboard_read), or -1. Cheap when nothing happened: one load per

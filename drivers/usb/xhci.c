@@ -67,6 +67,8 @@ static inline void wr64(volatile uint8_t* base, uint32_t off, uint64_t v) {
     wr32(base, off + 4, (uint32_t) (v >> 32));
 }
 
+bool xhci_never_ready;
+
 uint64_t xhci_deadline(uint64_t usec, uint64_t limit) {
     uint64_t d = clock_ns() + usec * 1000;
     return d < limit ? d : limit;
@@ -294,8 +296,9 @@ static bool halt_and_reset(struct xhci* hc, uint64_t limit) {
     }
     wr32(hc->op, OP_USBCMD, CMD_RESET);
     uint64_t d = xhci_deadline(RESET_US, limit);
+    uint32_t not_ready = xhci_never_ready ? STS_NOT_READY : 0;
     if (!wait_reg(hc->op, OP_USBCMD, CMD_RESET, 0, d) ||
-        !wait_reg(hc->op, OP_USBSTS, STS_NOT_READY, 0, d)) {
+        !wait_reg(hc->op, OP_USBSTS, STS_NOT_READY, not_ready, d)) {
         log_printf("xhci %d: reset never finished (controller not ready); "
                    "not used\n",
                    hc->index);

@@ -92,6 +92,10 @@ struct xhci {
     void (*stray_event)(struct xhci* hc, const struct trb* ev);
 };
 
+/* Test hook (usbnoanswer): controller-not-ready never clears after a
+ * reset, as on a controller that never answers. */
+extern bool xhci_never_ready;
+
 /* Brings the controller of PCI function f up: BAR mapped, taken from the
  * BIOS, halted, reset, rings and contexts set, running. Every wait ends by
  * deadline (clock_ns). False, logged, when it does not answer in time or

@@ -237,3 +237,30 @@ def usb_descriptor_parser(ctx):
     if r.returncode != 0 or not re.search(r"\d+ checks, 0 failed", r.stdout):
         raise TestFailure("usb_desc_test failed (status %d):\n%s%s" %
                           (r.returncode, r.stdout, r.stderr[-3000:]))
+
+
+@test("modern", "keys")
+def usb_controllers_never_ready_bounded(ctx):
+    """Three xHCI controllers (a keyboard on the first) whose resets never
+    finish (usbnoanswer: controller-not-ready stays set): each is given up
+    with a log line, all of USB takes about a second at most, and the
+    program runs to its verdict."""
+    with Machine(ctx, "usb-never-ready", "test run=t-syscalls usbnoanswer",
+                 machine=NO_PS2, usb="kbd", timeout=BIOS_TIMEOUT,
+                 qemu_args=["-device", "qemu-xhci", "-device",
+                            "qemu-xhci"]) as m:
+        m.expect("pass")
+        need(m, r"^xhci 0: reset never finished", "the first controller "
+             "given up")
+        need(m, r"^xhci 1: reset never finished", "the second controller "
+             "given up")
+        need(m, r"^(xhci 2: reset never finished|usb: time budget spent; "
+             r"xhci 2 skipped)", "the third given up or skipped")
+        found = re.search(r"^usb: 0 keyboards ready \((\d+) ms\)", m.log(),
+                          re.M)
+        if not found:
+            m.fail("expected 'usb: 0 keyboards ready (N ms)' in the log")
+        if int(found.group(1)) > 1100:
+            m.fail("USB bring-up took %s ms with controllers that never "
+                   "answer; the bound is about 1 s" % found.group(1))
+        clean_log(m)
