@@ -12,9 +12,18 @@
  * one whose reset never finishes, to prove the time bound. */
 void usb_init(bool never_ready);
 
+/* How many xHCI controllers are running; written once, by usb_init. */
+extern int usb_controllers_running;
+
+/* usb_keyboard_read's work when a controller runs. */
+int usb_keyboard_poll(void);
+
 /* One key pressed on a USB keyboard since the last call (the same ASCII
- * keys as keyboard_read), or -1. Cheap when nothing happened: one load per
- * controller. Called on every timer tick. */
-int usb_keyboard_read(void);
+ * keys as keyboard_read), or -1. Called on every timer tick, so cheap
+ * when nothing happened: one load without a controller, one more per
+ * controller with one. */
+static inline int usb_keyboard_read(void) {
+    return usb_controllers_running ? usb_keyboard_poll() : -1;
+}
 
 #endif
