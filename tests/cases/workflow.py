@@ -465,18 +465,26 @@ def machine_facts(args):
 def qemu_sh_matches_harness(ctx):
     """The tests boot the machine a user boots: tools/qemu.sh and the test
     harness give QEMU the same memory, machine, devices, reboot policy,
-    network, medium, firmware and command line."""
+    network, medium, firmware and command line; also the USB keyboard
+    machines (--usb-kbd, --usb-hub on q35 without PS/2)."""
     import shlex
-    from qemu import Machine
+    from qemu import Machine, DEFAULTS
     cmdline = "test run=t-nosys,t-syscalls"
-    for firmware, media in [("bios", "cdrom"), ("bios", "disk"),
-                            ("uefi", "cdrom")]:
+    no_ps2 = DEFAULTS["QEMU_MACHINE_NO_PS2"]
+    for firmware, media, usb in [("bios", "cdrom", None),
+                                 ("bios", "disk", None),
+                                 ("uefi", "cdrom", None),
+                                 ("bios", "cdrom", "kbd"),
+                                 ("uefi", "cdrom", "hub")]:
         m = Machine(ctx, "match-%s-%s" % (firmware, media), cmdline,
-                    firmware=firmware, media=media)
+                    firmware=firmware, media=media, usb=usb,
+                    machine=no_ps2 if usb else None)
         sh = [QEMU_SH, "--dry-run", "headless", "--build-dir", ctx.build,
               "--firmware", firmware, "--cmdline", cmdline]
         if media == "disk":
             sh.append("--disk")
+        if usb:
+            sh += ["--machine", no_ps2, "--usb-" + usb]
         _, out, _ = run(sh, "qemu.sh --dry-run")
         ours, theirs = machine_facts(shlex.split(out)), machine_facts(m.args)
         if ours != theirs:
