@@ -42,6 +42,8 @@ static void parse_word(const char* w) {
         kconfig.no_emulator_poweroff = true;
     } else if (KEY_IS("acpiscan") && !value) {
         kconfig.acpi_scan_bios = true;
+    } else if (KEY_IS("nomadt") && !value) {
+        kconfig.no_madt = true;
     } else if (KEY_IS("endpoweroff") && !value) {
         kconfig.poweroff_at_end = true;
     } else if (KEY_IS("kfakehole") && value) {

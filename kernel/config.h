@@ -27,6 +27,7 @@ struct kconfig {
     bool poweroff_at_end;      /* endpoweroff: power off once all exited */
     uint64_t fake_hole;        /* kfakehole=PA: the page at PA is not RAM */
     bool acpi_scan_bios;       /* acpiscan: ignore the loader's RSDP copy */
+    bool no_madt;              /* nomadt: act as if there were no MADT */
 };
 
 extern struct kconfig kconfig;

@@ -35,3 +35,22 @@ def madt_parser_malformed_input(ctx):
     if run.returncode != 0 or "FAIL" in run.stdout:
         raise TestFailure("the MADT parser answered wrong (expected every "
                           "line 'ok'):\n" + run.stdout + run.stderr)
+
+
+@test("modern", "machines")
+def madt_read_at_boot(ctx):
+    """The kernel finds QEMU's MADT through the ACPI tables and logs the
+    local APIC, the I/O APIC and the ISA overrides (QEMU routes IRQ 0 to
+    GSI 2); with `nomadt` it says it falls back to the 8259. Both boots run
+    t-syscalls to its verdict."""
+    from cases import run_program, need_log
+    log = run_program(ctx, "madt-boot", "t-syscalls")
+    need_log(log, r"^madt: local APIC at 0xfee00000, 1 I/O APIC\(s\), 8259 "
+             r"present", "the local APIC and one I/O APIC")
+    need_log(log, r"^madt: I/O APIC id \d+ at 0xfec00000, GSI base 0$",
+             "QEMU's I/O APIC")
+    need_log(log, r"^madt: IRQ 0 -> GSI 2, edge, active high$",
+             "the timer's interrupt source override")
+    log = run_program(ctx, "madt-ignored", "t-syscalls", extra="nomadt")
+    need_log(log, r"^madt: MADT ignored \(nomadt\); interrupts through the "
+             r"8259$", "the fallback line")
