@@ -44,6 +44,8 @@ static void parse_word(const char* w) {
         kconfig.acpi_scan_bios = true;
     } else if (KEY_IS("usbnoanswer") && !value) {
         kconfig.usb_never_ready = true;
+    } else if (KEY_IS("nomadt") && !value) {
+        kconfig.no_madt = true;
     } else if (KEY_IS("endpoweroff") && !value) {
         kconfig.poweroff_at_end = true;
     } else if (KEY_IS("kfakehole") && value) {

@@ -28,6 +28,7 @@ struct kconfig {
     uint64_t fake_hole;        /* kfakehole=PA: the page at PA is not RAM */
     bool acpi_scan_bios;       /* acpiscan: ignore the loader's RSDP copy */
     bool usb_never_ready;      /* usbnoanswer: xHCI resets never finish */
+    bool no_madt;              /* nomadt: act as if there were no MADT */
 };
 
 extern struct kconfig kconfig;

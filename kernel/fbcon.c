@@ -10,6 +10,7 @@
 #include "kernel/fbcon.h"
 
 #include "abi/memlayout.h"
+#include "arch/x86_64/mmio.h"
 #include "kernel/log.h"
 #include "mm/direct.h"
 
@@ -111,8 +112,9 @@ static const char* unusable_reason(const struct boot_framebuffer* f) {
         return "smaller than the 640x400 console";
     } else if (f->pitch < f->width * (f->bpp / 8)) {
         return "pitch shorter than a line";
-    } else if (f->addr + (uint64_t) f->pitch * f->height > DIRECT_MAP_SIZE) {
-        return "not below 4 GiB (outside the direct map)";
+    } else if (f->addr == 0 ||
+               f->addr + (uint64_t) f->pitch * f->height < f->addr) {
+        return "no address, or one that wraps";
     }
     return NULL;
 }
@@ -124,7 +126,18 @@ bool fbcon_init(const struct boot_framebuffer* f) {
                    f->width, f->height, f->bpp, f->addr, why);
         return false;
     }
-    fb.base = pa2kva(f->addr);
+    /* Anywhere in physical space: above 4 GiB with resizable-BAR graphics
+     * or a firmware that allocates the framebuffer from high RAM. */
+    fb.base = mmio_map(f->addr, (uint64_t) f->pitch * f->height, MMIO_MEMORY);
+    if (!fb.base) {
+        log_printf("console: framebuffer at 0x%lx cannot be mapped\n", f->addr);
+        return false;
+    }
+    if (f->addr >= DIRECT_MAP_SIZE) {
+        log_printf("console: framebuffer at 0x%lx, above 4 GiB: mapped at "
+                   "0x%lx\n",
+                   f->addr, (uintptr_t) fb.base);
+    }
     fb.pitch = f->pitch;
     fb.width = f->width;
     fb.height = f->height;

@@ -6,6 +6,7 @@
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/devices.h"
+#include "arch/x86_64/intc.h"
 #include "arch/x86_64/ps2.h"
 #include "drivers/usb/usb.h"
 #include "kernel/bootinfo.h"
@@ -144,6 +145,7 @@ _Noreturn void kernel_start(uint64_t mbi_pa) {
     cmdline_parse(bootinfo.cmdline, bootinfo.cmdline_len);
     acpi_init(bootinfo.acpi_rsdp,
               kconfig.acpi_scan_bios ? 0 : bootinfo.acpi_rsdp_len);
+    (void) intc_init(!kconfig.no_madt);
     if (kconfig.fake_hole &&
         bootinfo_reserve(ROUNDDOWN(kconfig.fake_hole, PAGESIZE), PAGESIZE)) {
         log_printf("kfakehole: page 0x%lx reserved as a firmware hole\n",

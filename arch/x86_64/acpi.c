@@ -5,13 +5,20 @@
  * and scans the DSDT, then the SSDTs, for the \_S5 package. acpi_poweroff
  * writes SLP_TYPx | SLP_EN to the control blocks.
  *
+ * It also keeps the list of tables the XSDT/RSDT names (acpi_table), for
+ * the MADT, the HPET table and the FADT's PM timer, which the interrupt and
+ * timer code read.
+ *
  * Invariant: every table byte read lies inside a table whose header and
- * whole length are within the direct map (physical 0..4 GiB) and whose
- * checksum holds; anything else is logged and skipped, never touched. */
+ * whole length are mapped (the direct map below 4 GiB, an mmio_map window
+ * above) and whose checksum holds; anything else is logged and skipped,
+ * never touched. */
 #include "arch/x86_64/acpi.h"
+#include "abi/memlayout.h"
 
 #include "arch/x86_64/devices.h"
 
+#include "arch/x86_64/mmio.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/log.h"
 #include "lib/string.h"
@@ -28,10 +35,17 @@
 #define FADT_ACPI_ENABLE 52
 #define FADT_PM1A_CNT    64
 #define FADT_PM1B_CNT    68
+#define FADT_PM_TMR_BLK  76
+#define FADT_PM_TMR_LEN  91
+#define FADT_FLAGS       112
 #define FADT_X_DSDT      140
 #define FADT_X_PM1A_CNT  172
 #define FADT_X_PM1B_CNT  184
+#define FADT_X_PM_TMR    208
 #define GAS_SPACE_IO     1
+
+#define FADT_TMR_VAL_EXT (1U << 8)  /* the PM timer counts 32 bits */
+#define FADT_HW_REDUCED  (1U << 20) /* no fixed hardware: no PM timer */
 
 #define PM1_SCI_EN        0x0001
 #define PM1_SLP_TYP_MASK  0x1C00
@@ -52,6 +66,13 @@ static struct {
     uint8_t slp_typa, slp_typb;
     uint32_t smi_cmd; /* for switching the firmware to ACPI mode */
     uint8_t acpi_enable;
+    uint16_t pm_timer; /* PM timer I/O port, 0 when absent */
+    bool pm_timer_32;  /* 32-bit counter, else 24 */
+    int ntables;       /* the tables the XSDT/RSDT lists, checked sound */
+    struct {
+        const uint8_t* t;
+        uint32_t len;
+    } tables[SDT_MAX_ENTRIES];
 } acpi;
 
 static uint32_t rd32(const uint8_t* p) {
@@ -74,24 +95,29 @@ static bool sum_is_zero(const uint8_t* p, size_t len) {
     return sum == 0;
 }
 
-static bool in_direct_map(uint64_t pa, uint64_t len) {
-    return pa < DIRECT_MAP_SIZE && len <= DIRECT_MAP_SIZE - pa;
-}
-
 /* The table at physical pa when it is reachable, whole and sound, else
- * NULL (logged). Its length is in *len. */
+ * NULL (logged). Its length is in *len. The header is mapped first; the
+ * whole table gets a window of its own only when it does not fit in the
+ * header's (above 4 GiB windows are 2 MiB pages, never given back). */
 static const uint8_t* map_table(uint64_t pa, uint32_t* len) {
-    if (pa == 0 || !in_direct_map(pa, SDT_HEADER_LEN)) {
-        log_printf("acpi: table at 0x%lx is outside the direct map; "
-                   "skipped\n",
-                   pa);
+    const uint8_t* t = pa ? mmio_map(pa, SDT_HEADER_LEN, MMIO_MEMORY) : NULL;
+    if (!t) {
+        log_printf("acpi: table at 0x%lx cannot be mapped; skipped\n", pa);
         return NULL;
     }
-    const uint8_t* t = pa2kva(pa);
     uint32_t n = rd32(t + 4);
-    if (n < SDT_HEADER_LEN || n > SDT_MAX_LEN || !in_direct_map(pa, n)) {
+    if (n < SDT_HEADER_LEN || n > SDT_MAX_LEN) {
         log_printf("acpi: table at 0x%lx has unusable length %u; skipped\n", pa,
                    n);
+        return NULL;
+    }
+    uint64_t mapped_end = pa < DIRECT_MAP_SIZE
+                              ? DIRECT_MAP_SIZE
+                              : ROUNDUP(pa + SDT_HEADER_LEN, 0x200000UL);
+    if (pa + n > mapped_end && !(t = mmio_map(pa, n, MMIO_MEMORY))) {
+        log_printf("acpi: table at 0x%lx (%u bytes) cannot be mapped; "
+                   "skipped\n",
+                   pa, n);
         return NULL;
     }
     if (!sum_is_zero(t, n)) {
@@ -99,6 +125,10 @@ static const uint8_t* map_table(uint64_t pa, uint32_t* len) {
                    "skipped\n",
                    (const char*) t, pa);
         return NULL;
+    }
+    if (pa + n > DIRECT_MAP_SIZE) {
+        log_printf("acpi: table '%.4s' at 0x%lx, above 4 GiB: mapped\n",
+                   (const char*) t, pa);
     }
     *len = n;
     return t;
@@ -201,6 +231,20 @@ static uint16_t pm1_port(const uint8_t* fadt, uint32_t len, int old_off,
     return port <= 0xFFFF ? (uint16_t) port : 0;
 }
 
+/* The PM timer's port: PM_TMR_BLK, else X_PM_TMR_BLK in I/O space; none
+ * on a hardware-reduced machine or when PM_TMR_LEN is not 4. */
+static void read_pm_timer(const uint8_t* fadt, uint32_t len) {
+    if (len < FADT_FLAGS + 4) {
+        return;
+    }
+    uint32_t flags = rd32(fadt + FADT_FLAGS);
+    if ((flags & FADT_HW_REDUCED) || fadt[FADT_PM_TMR_LEN] != 4) {
+        return;
+    }
+    acpi.pm_timer = pm1_port(fadt, len, FADT_PM_TMR_BLK, FADT_X_PM_TMR);
+    acpi.pm_timer_32 = flags & FADT_TMR_VAL_EXT;
+}
+
 static void read_fadt(const uint8_t* fadt, uint32_t len) {
     if (len < FADT_PM1B_CNT + 4) {
         log_printf("acpi: FADT too short (%u bytes)\n", len);
@@ -209,14 +253,16 @@ static void read_fadt(const uint8_t* fadt, uint32_t len) {
     acpi.pm1a_cnt = pm1_port(fadt, len, FADT_PM1A_CNT, FADT_X_PM1A_CNT);
     acpi.pm1b_cnt = pm1_port(fadt, len, FADT_PM1B_CNT, FADT_X_PM1B_CNT);
     acpi.smi_cmd = rd32(fadt + FADT_SMI_CMD);
+    read_pm_timer(fadt, len);
     acpi.acpi_enable = fadt[FADT_ACPI_ENABLE];
     uint64_t dsdt = rd32(fadt + FADT_DSDT);
     if (len >= FADT_X_DSDT + 8 && rd64(fadt + FADT_X_DSDT)) {
         dsdt = rd64(fadt + FADT_X_DSDT);
     }
     log_printf("acpi: FADT: PM1a control 0x%x, PM1b control 0x%x, SMI "
-               "command 0x%x, DSDT at 0x%lx\n",
-               acpi.pm1a_cnt, acpi.pm1b_cnt, acpi.smi_cmd, dsdt);
+               "command 0x%x, DSDT at 0x%lx, PM timer 0x%x (%d-bit)\n",
+               acpi.pm1a_cnt, acpi.pm1b_cnt, acpi.smi_cmd, dsdt, acpi.pm_timer,
+               acpi.pm_timer_32 ? 32 : 24);
     uint32_t dlen;
     const uint8_t* d = map_table(dsdt, &dlen);
     if (d && memcmp(d, "DSDT", 4) == 0 && find_s5(d, dlen)) {
@@ -226,33 +272,54 @@ static void read_fadt(const uint8_t* fadt, uint32_t len) {
     }
 }
 
-/* Visits the tables the RSDT (entry 4 bytes) or XSDT (8 bytes) lists:
- * first the FADT, then SSDTs for a \_S5 the DSDT lacked. */
+/* Maps and checks each table the RSDT (entry 4 bytes) or XSDT (8 bytes)
+ * lists, keeping the sound ones; then reads the FADT, and the SSDTs for a
+ * \_S5 the DSDT lacked. */
 static void walk_sdt(const uint8_t* sdt, uint32_t len, int entry) {
     int n = (int) ((len - SDT_HEADER_LEN) / entry);
     if (n > SDT_MAX_ENTRIES) {
         n = SDT_MAX_ENTRIES;
     }
-    for (int pass = 0; pass < 2; ++pass) {
-        for (int i = 0; i < n; ++i) {
-            const uint8_t* e = sdt + SDT_HEADER_LEN + i * entry;
-            uint64_t pa = entry == 8 ? rd64(e) : rd32(e);
-            uint32_t tlen;
-            const uint8_t* t = map_table(pa, &tlen);
-            if (!t) {
-                continue;
-            }
-            if (pass == 0 && memcmp(t, "FACP", 4) == 0) {
-                read_fadt(t, tlen);
-            } else if (pass == 1 && !acpi.ready && acpi.pm1a_cnt &&
-                       memcmp(t, "SSDT", 4) == 0 && find_s5(t, tlen)) {
-                log_printf("acpi: \\_S5 in an SSDT: SLP_TYPa %u, SLP_TYPb "
-                           "%u\n",
-                           acpi.slp_typa, acpi.slp_typb);
-                acpi.ready = true;
-            }
+    for (int i = 0; i < n; ++i) {
+        const uint8_t* e = sdt + SDT_HEADER_LEN + i * entry;
+        uint64_t pa = entry == 8 ? rd64(e) : rd32(e);
+        uint32_t tlen;
+        const uint8_t* t = map_table(pa, &tlen);
+        if (t) {
+            acpi.tables[acpi.ntables].t = t;
+            acpi.tables[acpi.ntables].len = tlen;
+            ++acpi.ntables;
         }
     }
+    uint32_t tlen;
+    const uint8_t* t = acpi_table("FACP", &tlen);
+    if (t) {
+        read_fadt(t, tlen);
+    }
+    for (int i = 0; i < acpi.ntables && !acpi.ready && acpi.pm1a_cnt; ++i) {
+        t = acpi.tables[i].t;
+        if (memcmp(t, "SSDT", 4) == 0 && find_s5(t, acpi.tables[i].len)) {
+            log_printf("acpi: \\_S5 in an SSDT: SLP_TYPa %u, SLP_TYPb %u\n",
+                       acpi.slp_typa, acpi.slp_typb);
+            acpi.ready = true;
+        }
+    }
+}
+
+const uint8_t* acpi_table(const char* sig, uint32_t* len) {
+    for (int i = 0; i < acpi.ntables; ++i) {
+        if (memcmp(acpi.tables[i].t, sig, 4) == 0) {
+            *len = acpi.tables[i].len;
+            return acpi.tables[i].t;
+        }
+    }
+    return NULL;
+}
+
+bool acpi_pm_timer(uint16_t* port, bool* bits32) {
+    *port = acpi.pm_timer;
+    *bits32 = acpi.pm_timer_32;
+    return acpi.pm_timer != 0;
 }
 
 void acpi_init(const uint8_t* rsdp, size_t rsdp_len) {
