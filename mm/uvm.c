@@ -131,7 +131,11 @@ int uvm_fork_page(pagetable* cpt, int cpid, struct vmiter* src, bool cow) {
     uint64_t pa = vmiter_pa(src);
     bool private_writable = (flags & PTE_W) && !(flags & PTE_SHARED);
     struct vmiter dst = vmiter_at(cpt, vmiter_va(src));
+    /* STEP 6: shared read-only memory */
     if (private_writable && !cow) {
+        /* STENCIL
+        if (!(flags & PTE_SHARED) && !cow) {
+        END STEP 6 */
         return copy_into(&dst, cpid, src);
     }
     if (private_writable) {

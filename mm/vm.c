@@ -54,9 +54,13 @@ void vm_init(uint64_t console_pa) {
     l4->entry[256] = image_kva(&boot_pml4)->entry[256];
     kernel_pt = l4;
     for (uintptr_t pa = PAGESIZE; pa < MEMSIZE_PHYSICAL; pa += PAGESIZE) {
+        /* STEP 1: kernel isolation */
         /* The console page is every process's, writable: never code. */
         uint64_t perm =
             PTE_P | PTE_W | (pa == CONSOLE_ADDR ? PTE_U | PTE_NX : 0);
+        /* STENCIL
+        uint64_t perm = PTE_P | PTE_W | PTE_U;
+        END STEP 1 */
         struct vmiter it = vmiter_at(kernel_pt, pa);
         vmiter_map(&it, pa == CONSOLE_ADDR ? console_pa : pa, perm);
     }

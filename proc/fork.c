@@ -47,7 +47,12 @@ int proc_fork(struct proc* parent) {
      * pages, and whole empty tables are skipped. */
     for (struct vmiter it = vmiter_at(parent->pt, PROC_START_ADDR);
          vmiter_find_present(&it, MEMSIZE_VIRTUAL); vmiter_next(&it)) {
-        if (vmiter_user(&it) && uvm_fork_page(cpt, cpid, &it, fork_cow) != 0) {
+        /* EXTRA cow */
+        bool cow = fork_cow;
+        /* STENCIL
+        bool cow = false;
+        END EXTRA cow */
+        if (vmiter_user(&it) && uvm_fork_page(cpt, cpid, &it, cow) != 0) {
             vm_space_free(cpt);
             return out_of_memory(parent, first_kalloc);
         }

@@ -107,16 +107,27 @@ LIGHT_SYSCALL(sys_page_alloc) {
 }
 
 static int64_t sys_fork(struct proc* p) {
+    /* STEP 5: fork */
     return proc_fork(p);
+    /* STENCIL
+    (void) p;
+    return E_NOSYS;
+    END STEP 5 */
 }
 
 static int64_t sys_exit(struct proc* p) {
+    /* STEP 7: freeing memory */
     log_printf("exit: pid %d status %ld\n", p->pid, (int64_t) ARG0(p));
     proc_end(p);
     schedule();
+    /* STENCIL
+    (void) p;
+    return E_NOSYS;
+    END STEP 7 */
 }
 
 static int64_t sys_kill(struct proc* p) {
+    /* EXTRA kill */
     int64_t pid = (int64_t) ARG0(p);
     if (pid == 0) {
         return E_INVAL;
@@ -130,11 +141,16 @@ static int64_t sys_kill(struct proc* p) {
         schedule();
     }
     return 0;
+    /* STENCIL
+    (void) p;
+    return E_NOSYS;
+    END EXTRA kill */
 }
 
 /* A wake tick past 2^64 - 1 saturates to SLEEP_FOREVER: such a sleep never
  * ends by itself (kill still ends the process). sleep(0) returns at once. */
 static int64_t sys_sleep(struct proc* p) {
+    /* EXTRA sleep */
     uint64_t n = ARG0(p);
     if (n == 0) {
         return 0;
@@ -144,16 +160,25 @@ static int64_t sys_sleep(struct proc* p) {
     p->state = P_BLOCKED;
     p->regs.rax = 0;
     schedule();
+    /* STENCIL
+    (void) p;
+    return E_NOSYS;
+    END EXTRA sleep */
 }
 
 LIGHT_SYSCALL(sys_page_free) {
+    /* EXTRA page_free */
     uintptr_t va = a0;
     if (!user_page_addr_ok(va)) {
         return E_INVAL;
     }
     return uvm_unmap(current->pt, va);
+    /* STENCIL
+    return E_NOSYS;
+    END EXTRA page_free */
 }
 
+/* EXTRA map */
 /* The page-table rights map(prot, flags) asks for (data: never executable),
  * or 0 when prot or flags hold anything SPEC section 8 does not allow (in
  * any of the 64 bits). */
@@ -191,6 +216,11 @@ LIGHT_SYSCALL(sys_map) {
                len / PAGESIZE, first_kalloc, kalloc_count());
     return (int64_t) va;
 }
+/* STENCIL
+LIGHT_SYSCALL(sys_map) {
+    return E_NOSYS;
+}
+END EXTRA map */
 
 /* Bytes log() writes before it lets the others run. The kernel runs with
  * interrupts off and the serial port is polled, so this bounds how long it

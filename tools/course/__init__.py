@@ -1,0 +1,1 @@
+"""course: tools that turn the reference kernel into a course kit."""
