@@ -196,7 +196,7 @@ def failure_reason(name, status, out, timeout):
     if status is None:
         return "no verdict within %.0f s (the grader's bound): killed" % \
             timeout
-    if "exit status -%d" % signal.SIGXFSZ in out:
+    if "exit status -%d" % signal.SIGXFSZ in out or "log flood (" in out:
         return "the kernel log passed %d MiB (a flood): QEMU stopped" % (
             LOG_LIMIT >> 20)
     m = re.search(r"^FAIL %s: (.*)$" % re.escape(name), out, re.M)
@@ -422,6 +422,10 @@ def main(argv=None):
                     help="after grading, save each test's last screen and "
                          "time here (run on the reference: a stencil ships "
                          "this as tools/course/reference-screens)")
+    ap.add_argument("--reference", metavar="DIR",
+                    default=os.path.join(HERE, "reference-screens"),
+                    help="the reference's screens, shown beside a failed "
+                         "test's (default tools/course/reference-screens)")
     ap.add_argument("--durations", metavar="FILE",
                     default=os.path.join(HERE, "durations.json"))
     a = ap.parse_args(argv)
@@ -455,7 +459,7 @@ def grade(a):
     else:
         only = None
     build_dir = os.path.abspath(a.build_dir)
-    reference_dir = os.path.join(HERE, "reference-screens")
+    reference_dir = a.reference
     if not os.path.isdir(reference_dir):
         reference_dir = None
     t0 = time.monotonic()
