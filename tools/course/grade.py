@@ -45,7 +45,7 @@ OUTPUT_LIMIT = 256 << 10  # bytes of a test's own output kept
 SCREEN_BYTES = 80 * 25 * 2
 BUILD_TIMEOUT = 900
 DEFAULT_DURATION = 60.0  # a test missing from durations.json
-MIN_TIMEOUT = 45.0
+MIN_TIMEOUT = 30.0
 
 
 class GradeError(Exception):
@@ -113,7 +113,7 @@ def load_durations(path):
 def deadline(name, durations, scale, least):
     """Seconds a test may take: scale times its reference time plus a
     margin for a loaded machine, never under least."""
-    return max(least, scale * durations.get(name, DEFAULT_DURATION) + 20)
+    return max(least, scale * durations.get(name, DEFAULT_DURATION) + 15)
 
 
 # -- building -------------------------------------------------------------
@@ -411,7 +411,7 @@ def main(argv=None):
         "WEENSY_BUILD_DIR", os.path.join(ROOT, "build")))
     ap.add_argument("--timeout-scale", type=float, default=3.0,
                     help="a test's bound is this times its reference time "
-                         "plus 20 s (default 3)")
+                         "plus 15 s (default 3)")
     ap.add_argument("--min-timeout", type=float, default=MIN_TIMEOUT,
                     help="no test's bound is shorter (default %g s)" %
                     MIN_TIMEOUT)

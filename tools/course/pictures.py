@@ -118,7 +118,8 @@ def main():
         _, caption, upto, scenario = known[name]
         try:
             src = tree_for(upto, trees, name)
-            bld = (os.path.join(ROOT, "build") if src == ROOT
+            bld = (os.environ.get("WEENSY_BUILD_DIR",
+                                  os.path.join(ROOT, "build")) if src == ROOT
                    else os.path.join(trees, name + "-build"))
             build(src, bld)
             shots = frames(bld, scenario, a.seconds, name)
