@@ -6,7 +6,7 @@ import re
 import subprocess
 import time
 
-from qemu import TestFailure
+from qemu import TestFailure, TestSkipped
 from cases import test
 from cases.workflow import SRC, copy_source, run, workdir
 
@@ -236,3 +236,146 @@ def pictures_of_the_reference(ctx):
         env={"WEENSY_NO_INSTALL": "1", "WEENSY_BUILD_DIR": ctx.build},
         timeout=600)
     check_picture_files(out, ["step7"])
+
+
+# -- the stencil, graded ---------------------------------------------------
+STEPS = ["step%d" % n for n in range(1, 8)]
+# --upto N graded in the default suite; every other N is labelled slow
+# (tools/weensy test leaves slow tests out; ctest -L slow runs them).
+UPTO_DEFAULT = (4,)
+
+
+def make_stencil(dst, upto=None):
+    weensy = os.path.join(SRC, "tools", "weensy")
+    with open(weensy) as f:
+        if not re.search(r"^ *stencil\)", f.read(), re.M):
+            raise TestSkipped("tools/weensy has no stencil command in this "
+                              "tree (the stencil generator is not merged)")
+    cmd = [weensy, "stencil", dst]
+    if upto:
+        cmd += ["--upto", str(upto)]
+    run(cmd, "tools/weensy stencil", env={"WEENSY_NO_INSTALL": "1"},
+        timeout=600)
+
+
+def group_scores(out):
+    """{group: (score, points)} from the grader's table."""
+    return {g: (float(a), float(b)) for g, a, b in re.findall(
+        r"^(step\d|extras) +([\d.]+)/([\d.]+) ", out, re.M)}
+
+
+def grade_stencil(ctx, name, upto, args=(), d=None):
+    """Stencil --upto upto (None: the plain stencil) graded on steps
+    1..upto (all seven for the plain one): full below upto, 0 on it."""
+    d = d or workdir(ctx, name)
+    src, bld = os.path.join(d, "src"), os.path.join(d, "build")
+    make_stencil(src, upto)
+    last = upto or 7
+    only = STEPS[:last]
+    status, out, secs, res = grade_copy(src, bld, "the stencil",
+                                        ["--only", ",".join(only)] +
+                                        list(args), 3600)
+    scores = group_scores(out)
+    for i, g in enumerate(only, 1):
+        got, most = scores.get(g, (None, None))
+        want = most if (upto and i < upto) else 0
+        if got is None or got != want:
+            raise TestFailure("the stencil%s should score %s on %s, got %s "
+                              "(%.0f s):\n%s" % (
+                                  " --upto %d" % upto if upto else "",
+                                  want, g, got, secs, out[-4000:]))
+    if status != 1:
+        raise TestFailure("a grade short of full points should exit 1, got "
+                          "%d" % status)
+    return d, src, bld, out
+
+
+def register_upto(n):
+    labels = ("course",) if n in UPTO_DEFAULT else ("course", "slow")
+
+    def grade_upto(ctx):
+        grade_stencil(ctx, "course-upto-%d" % n, n)
+    grade_upto.__name__ = "grade_stencil_upto_%d" % n
+    grade_upto.__doc__ = ("tools/weensy stencil --upto %d, graded: full "
+                          "points on steps 1-%d, 0 on step %d." % (n, n - 1, n))
+    test(*labels)(grade_upto)
+
+
+for _n in range(2, 8):
+    register_upto(_n)
+
+
+@test("course")
+def grade_stencil_scores_zero(ctx):
+    """The plain stencil boots to the handout's initial state and scores 0
+    on every step (1-7); its HTML report shows a failed test's last screen
+    beside the reference's."""
+    d = workdir(ctx, "course-stencil")
+    # The reference's screens for step 6 (and its full points there).
+    refs = os.path.join(d, "reference-screens")
+    status, out, _, _ = grade_copy(SRC, os.path.join(d, "reference-build"),
+                                   "the reference", ["--only", "step6",
+                                                     "--reference-screens",
+                                                     refs], 900)
+    if status != 0 or not os.path.exists(os.path.join(
+            refs, "fork-four-processes.bin")):
+        raise TestFailure("the reference should score full on step 6 and "
+                          "leave its screens in %s:\n%s" % (refs, out[-3000:]))
+    report = os.path.join(d, "report.html")
+    _, src, bld, out = grade_stencil(ctx, "course-stencil", None, [
+        "--reference", refs, "--html", report], d=d)
+    with open(report) as f:
+        page = f.read()
+    at = page.find("fork-four-processes: FAILED")
+    if at < 0 or page[at:at + 20000].count("data:image/png;base64,") < 2:
+        raise TestFailure("the report should show fork-four-processes "
+                          "failed, with the stencil's and the reference's "
+                          "last screens as inline PNGs")
+    # The initial state: the allocators run in one all-user address space,
+    # so the kernel's pages are user-accessible (reverse video) in the view.
+    import screen as scr
+    from qemu import Machine
+
+    class Ctx:
+        build, iso, kvm, qemu = bld, os.path.join(bld, "weensyos.iso"), \
+            False, ctx.qemu
+    with Machine(Ctx, "stencil-initial-state", "run=allocators",
+                 timeout=60) as m:
+        m.wait_log(r"^spawn: pid 4 ", what="four allocators")
+
+        def initial(s):
+            if not s.chars[9].startswith("    pid 1: "):
+                m.fail("row 9 should show the allocators' counts: %r" %
+                       s.chars[9])
+            k = scr.virtual_cells(s)[0x40000 // scr.PAGE]
+            if k != ("K", scr.reverse(scr.MAGENTA)):
+                m.fail("in the initial state the kernel is user-accessible "
+                       "(K in reverse video in the virtual view); got %r" %
+                       (k,))
+        m.check_screen(initial, tries=30, pause=0.2)
+
+
+@test("course", "slow")
+def grade_reference_full(ctx):
+    """The reference (this tree), graded on every group, scores full and
+    exits 0."""
+    d = workdir(ctx, "course-reference")
+    status, out, secs, res = grade_copy(SRC, os.path.join(d, "build"),
+                                        "the reference", [], 3600)
+    scores = group_scores(out)
+    short = {g: v for g, v in scores.items() if v[0] != v[1]}
+    if status != 0 or short or len(scores) < 8:
+        raise TestFailure("the reference should score full on every group "
+                          "and exit 0; status %d, short: %s:\n%s" % (
+                              status, short, out[-4000:]))
+
+
+@test("course", "slow")
+def pictures_every_step(ctx):
+    """tools/weensy pictures renders every stage, stencil to reference."""
+    out = workdir(ctx, "course-pictures-all")
+    run([os.path.join(SRC, "tools", "weensy"), "pictures", out,
+         "--seconds", "3"], "tools/weensy pictures",
+        env={"WEENSY_NO_INSTALL": "1", "WEENSY_BUILD_DIR": ctx.build},
+        timeout=1800)
+    check_picture_files(out, ["initial"] + STEPS)
