@@ -466,11 +466,18 @@ def grade(a):
 
     print("grade: building %s" % build_dir, flush=True)
     ok, message = build(build_dir)
+    tests = {}
+    if ok:
+        try:
+            tests = list_tests(extra)
+        except GradeError as e:  # e.g. a private test that does not load
+            ok, message = False, str(e)
     if not ok:
         if only:
             cfg["groups"] = [g for g in cfg["groups"] if g["name"] in only]
         rows = score(cfg, {g["name"]: [] for g in cfg["groups"]}, {})
         print("grade: the build failed: %s" % first_error(message))
+        message = message or "no output"
         for r in rows:
             r["tests"] = [{"name": "build", "passed": False, "seconds": 0,
                            "reason": "build failed: " + first_error(message),
@@ -479,7 +486,6 @@ def grade(a):
         finish(a, rows, cfg, reference_dir, message)
         return 1
 
-    tests = list_tests(extra)
     # Tests are placed with every group in view, then groups dropped, so
     # --only step3 grades exactly what a full grade counts as step 3.
     groups = assign(tests, cfg)
