@@ -3,6 +3,8 @@
 or lists the tests with --list, one per line as NAME LABEL,LABEL...
 
   tests/run.py --build BUILD_DIR NAME
+  tests/run.py --extra-tests DIR ...   also load DIR/*.py (private tests in
+                                       the format of tests/cases/*.py)
 """
 import argparse
 import os
@@ -34,8 +36,16 @@ def main():
     ap.add_argument("--build", default="build")
     ap.add_argument("--kvm", action="store_true")
     ap.add_argument("--list", action="store_true")
+    ap.add_argument("--extra-tests", action="append", default=[],
+                    metavar="DIR")
     ap.add_argument("name", nargs="?")
     a = ap.parse_args()
+    for d in a.extra_tests:
+        try:
+            cases.load_extra(d)
+        except (ImportError, OSError, TypeError) as e:
+            print("cannot load extra tests: %s" % e)
+            return 2
     if a.list:
         for name in cases.TESTS:
             print("%s %s" % (name, ",".join(cases.LABELS[name])))

@@ -7,8 +7,11 @@ A test registers with @test(label, ...): its name is the function's name
 with dashes, its labels say which handout step or mechanism it checks
 (`ctest -L step5`). tests/CMakeLists.txt asks `run.py --list`."""
 import importlib
+import importlib.util
+import os
 import pkgutil
 import re
+import sys
 
 from qemu import Machine, TestFailure
 
@@ -86,3 +89,22 @@ def load_all():
     """Imports every module of this package, which registers its tests."""
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
         importlib.import_module(__name__ + "." + info.name)
+
+
+def load_extra(directory):
+    """Imports every *.py in directory (an instructor's private tests, in
+    the format of this package's modules: `from cases import test`), which
+    registers their tests beside the rest. A name already taken, or a file
+    that does not import, raises with the file named."""
+    for fname in sorted(os.listdir(directory)):
+        if not fname.endswith(".py") or fname.startswith("_"):
+            continue
+        path = os.path.join(directory, fname)
+        modname = "extra_cases_" + re.sub(r"\W", "_", fname[:-3])
+        spec = importlib.util.spec_from_file_location(modname, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[modname] = module
+        try:
+            spec.loader.exec_module(module)
+        except Exception as e:
+            raise ImportError("%s: %s: %s" % (path, type(e).__name__, e))
