@@ -101,6 +101,22 @@ __attribute__((noinline)) static void selftest_entry_fault(void) {
     regs_return(&bad);
 }
 
+/* kfakehole=PA: makes the page at pa a firmware hole, unless it holds the
+ * kernel's image or stack (which stay in use whatever the map says) or is
+ * not RAM to begin with (bootinfo_reserve refuses, wrapping included). */
+static void reserve_fake_hole(uint64_t pa) {
+    uint64_t kstart = ROUNDDOWN((uintptr_t) kernel_image_start, PAGESIZE);
+    uint64_t kend = ROUNDUP((uintptr_t) kernel_image_end, PAGESIZE);
+    if ((pa >= kstart && pa < kend) || pa == KERNEL_STACK_TOP - PAGESIZE) {
+        log_printf("kfakehole: page 0x%lx holds the kernel's %s; refused\n", pa,
+                   pa == KERNEL_STACK_TOP - PAGESIZE ? "stack" : "image");
+    } else if (bootinfo_reserve(pa, PAGESIZE)) {
+        log_printf("kfakehole: page 0x%lx reserved as a firmware hole\n", pa);
+    } else {
+        log_printf("kfakehole: page 0x%lx refused\n", pa);
+    }
+}
+
 static void start_first_scenario(void) {
     const char* name = kconfig.run[0] ? kconfig.run : DEFAULT_SCENARIO;
     if (!scenario_start(name)) {
@@ -143,10 +159,8 @@ _Noreturn void kernel_start(uint64_t mbi_pa) {
     cmdline_parse(bootinfo.cmdline, bootinfo.cmdline_len);
     acpi_init(bootinfo.acpi_rsdp,
               kconfig.acpi_scan_bios ? 0 : bootinfo.acpi_rsdp_len);
-    if (kconfig.fake_hole &&
-        bootinfo_reserve(ROUNDDOWN(kconfig.fake_hole, PAGESIZE), PAGESIZE)) {
-        log_printf("kfakehole: page 0x%lx reserved as a firmware hole\n",
-                   ROUNDDOWN(kconfig.fake_hole, PAGESIZE));
+    if (kconfig.fake_hole) {
+        reserve_fake_hole(ROUNDDOWN(kconfig.fake_hole, PAGESIZE));
     }
     ksyms_init();
     physpages_init();

@@ -312,8 +312,7 @@ static int64_t syscall_run(struct proc* p, uint64_t nr) {
     if (syscall_table[nr].full) {
         return syscall_table[nr].full(p);
     }
-    syscall_table[nr].light(p->regs.rdi, p->regs.rsi, p->regs.rdx,
-                            p->regs.r10);
+    syscall_table[nr].light(p->regs.rdi, p->regs.rsi, p->regs.rdx, p->regs.r10);
     return light_syscall_result;
 }
 

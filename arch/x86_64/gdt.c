@@ -37,8 +37,8 @@ struct __attribute__((packed)) table_desc {
 /* Exceptions and IRQs (0-47, trap_vectors), then the handout's interrupt
  * system calls (INT_SYS..., syscall_int_vectors); past them, outside the
  * IDT, every `int $N` is a general protection fault. */
-#define NTRAPVECTORS            48
-#define NVECTORS                (INT_SYS + INT_SYS_COUNT)
+#define NTRAPVECTORS 48
+#define NVECTORS     (INT_SYS + INT_SYS_COUNT)
 _Static_assert(INT_SYS == NTRAPVECTORS, "system call gates follow the IRQs");
 #define DOUBLE_FAULT_STACK_SIZE 2048
 

@@ -11,8 +11,7 @@ __asm__(".globl console\n"
         ".set console, 0xB8000\n"
         ".globl cursorpos\n"
         ".set cursorpos, 0xB8FFC\n");
-_Static_assert(CONSOLE_ADDR == 0xB8000 &&
-                   CONSOLE_CURSORPOS_ADDR == 0xB8FFC,
+_Static_assert(CONSOLE_ADDR == 0xB8000 && CONSOLE_CURSORPOS_ADDR == 0xB8FFC,
                "the console symbols above must match abi/memlayout.h");
 
 /* Entry: %rsp = MEMSIZE_VIRTUAL. A zero frame pointer and an undefined

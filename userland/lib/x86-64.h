@@ -21,7 +21,7 @@ _Static_assert((1UL << PAGEOFFBITS) == PAGESIZE, "one page size");
 /* Page number of an address (an int, as the handout's) and its inverse. */
 #define PAGENUMBER(ptr)  ((int) ((uintptr_t) (ptr) >> PAGEOFFBITS))
 #define PAGEADDRESS(pn)  ((uintptr_t) (pn) << PAGEOFFBITS)
-#define PAGEOFFSET(addr) ((uintptr_t) (addr) & PAGEOFFMASK)
+#define PAGEOFFSET(addr) ((uintptr_t) (addr) &PAGEOFFMASK)
 /* The 9-bit index of addr in the page-table page of level `level`, 0 to
  * 3, counted as the handout counts: 0 is the top (PML4) and 3 the last
  * level, whose entries map 4 KiB pages. */
@@ -40,7 +40,7 @@ typedef struct __attribute__((aligned(4096))) x86_64_pagetable {
  * handout's, so the NX bit 63 counts as address) and its low 12 flag
  * bits. */
 #define PTE_ADDR(pe)  ((uintptr_t) (pe) & ~(uintptr_t) 0xFFF)
-#define PTE_FLAGS(pe) ((x86_64_pageentry_t) (pe) & 0xFFF)
+#define PTE_FLAGS(pe) ((x86_64_pageentry_t) (pe) &0xFFF)
 #define PTE_P         ((x86_64_pageentry_t) 0x01) /* present */
 #define PTE_W         ((x86_64_pageentry_t) 0x02) /* writable */
 #define PTE_U         ((x86_64_pageentry_t) 0x04) /* user-accessible */
