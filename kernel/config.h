@@ -21,6 +21,7 @@ struct kconfig {
     bool ktriple;            /* ktriple: triple-fault on purpose */
     bool kiretq;             /* kiretq: fault in regs_return on purpose */
     bool screendump_on_exit; /* dumpscreen: log the screen at the end */
+    bool mapdump_on_exit;    /* mapdump: log the memory map at the end */
 
     /* Machine tests (tests/cases/machines.py, power.py). */
     bool no_emulator_poweroff; /* noemuoff: power off by ACPI or not at all */

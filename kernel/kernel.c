@@ -12,6 +12,7 @@
 #include "kernel/console.h"
 #include "kernel/ksyms.h"
 #include "kernel/log.h"
+#include "kernel/mapdump.h"
 #include "kernel/memviewer.h"
 #include "kernel/panic.h"
 #include "kernel/scenario.h"
@@ -32,6 +33,9 @@ void kernel_all_exited(void) {
     memviewer_draw();
     if (kconfig.screendump_on_exit) {
         console_dump_to_log();
+    }
+    if (kconfig.mapdump_on_exit) {
+        mapdump_log("exit");
     }
     if (kconfig.test && clean) {
         log_printf("test: PASS\n");
