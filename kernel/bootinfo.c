@@ -8,6 +8,7 @@
 #include "kernel/bootinfo.h"
 
 #include "abi/memlayout.h"
+#include "kernel/config.h"
 #include "kernel/log.h"
 #include "lib/string.h"
 #include "mm/direct.h"
@@ -123,6 +124,8 @@ static void read_tag(const struct mb2_tag* t) {
         copy_string(bootinfo.cmdline, sizeof(bootinfo.cmdline),
                     (const char*) (t + 1));
         bootinfo.cmdline_len = strnlen((const char*) (t + 1), t->size - 8);
+        cmdline_note_rest((const char*) (t + 1), bootinfo.cmdline_len,
+                          strlen(bootinfo.cmdline));
         break;
     case MB2_TAG_LOADER:
         copy_string(bootinfo.loader, sizeof(bootinfo.loader),
@@ -180,9 +183,15 @@ bool bootinfo_is_ram(uint64_t pa, uint64_t len) {
      * and any other type overlap, the other type wins: RAM the firmware
      * also calls reserved is not the kernel's to hand out. */
     bool covered = false;
+    if (len == 0 || pa + len < pa) {
+        return false; /* empty, or wraps past 2^64: never RAM */
+    }
     for (int i = 0; i < bootinfo.nmmap; ++i) {
         const struct boot_mmap_entry* m = &bootinfo.mmap[i];
         uint64_t end = m->base + m->length;
+        if (end < m->base) {
+            end = UINT64_MAX; /* an entry reaching the top of the space */
+        }
         if (m->type == MMAP_AVAILABLE) {
             covered |= pa >= m->base && pa + len <= end;
         } else if (pa < end && m->base < pa + len) {

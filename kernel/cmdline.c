@@ -38,6 +38,8 @@ static void parse_word(const char* w) {
         kconfig.kiretq = true;
     } else if (KEY_IS("dumpscreen") && !value) {
         kconfig.screendump_on_exit = true;
+    } else if (KEY_IS("mapdump") && !value) {
+        kconfig.mapdump_on_exit = true;
     } else if (KEY_IS("noemuoff") && !value) {
         kconfig.no_emulator_poweroff = true;
     } else if (KEY_IS("acpiscan") && !value) {
@@ -61,9 +63,12 @@ static void parse_word(const char* w) {
             memcpy(kconfig.run, value, strlen(value) + 1);
         }
     } else if (KEY_IS("kalloc") && value) {
+        /* The last kalloc= word wins, as with run= and kfail=. */
         if (strcmp(value, "scatter") == 0) {
             kconfig.kalloc_scattered = true;
-        } else if (strcmp(value, "lowest") != 0) {
+        } else if (strcmp(value, "lowest") == 0) {
+            kconfig.kalloc_scattered = false;
+        } else {
             log_printf("cmdline: malformed '%s': kalloc=scatter|lowest\n", w);
         }
     } else if (KEY_IS("kfail") && value) {
@@ -76,8 +81,76 @@ static void parse_word(const char* w) {
 #undef KEY_IS
 }
 
-/* Reports a cut command line; returns where parsing must stop: before
- * the word the cut split, which would otherwise be read as another. */
+/* What the loader's whole command line held past the cut, recorded by
+ * cmdline_note_rest while the loader's copy is still readable: the word
+ * the cut split and the first CUT_NAMED words wholly after it (each name
+ * kept up to CUT_NAME_MAX - 1 characters, with its whole length), and how
+ * many words there were after it in all. */
+#define CUT_NAMED    8
+#define CUT_NAME_MAX 40
+struct cut_word {
+    char name[CUT_NAME_MAX];
+    size_t len;
+};
+static struct {
+    struct cut_word split; /* len 0: the cut fell between two words */
+    struct cut_word named[CUT_NAMED];
+    size_t nwords;
+} cut;
+
+static void note_word(struct cut_word* w, const char* s, size_t len) {
+    size_t n = len < CUT_NAME_MAX - 1 ? len : CUT_NAME_MAX - 1;
+    memcpy(w->name, s, n);
+    w->name[n] = '\0';
+    w->len = len;
+}
+
+void cmdline_note_rest(const char* full, size_t len, size_t kept) {
+    if (kept >= len) {
+        return;
+    }
+    size_t start = kept;
+    while (start > 0 && full[start - 1] != ' ') {
+        --start;
+    }
+    size_t end = kept;
+    while (end < len && full[end] != ' ') {
+        ++end;
+    }
+    if (end > start) {
+        note_word(&cut.split, full + start, end - start);
+    }
+    for (size_t p = end; p < len;) {
+        while (p < len && full[p] == ' ') {
+            ++p;
+        }
+        size_t n = 0;
+        while (p + n < len && full[p + n] != ' ') {
+            ++n;
+        }
+        if (n > 0 && cut.nwords < CUT_NAMED) {
+            note_word(&cut.named[cut.nwords], full + p, n);
+        }
+        cut.nwords += n > 0;
+        p += n;
+    }
+}
+
+/* One dropped word: too long to be a word at all, or named. */
+static void report_dropped(const struct cut_word* w, const char* where) {
+    if (w->len >= BOOT_WORD_MAX) {
+        log_printf("cmdline: word of %zu characters is too long; ignored\n",
+                   w->len);
+    } else {
+        log_printf("cmdline: word '%s%s' %s; dropped\n", w->name,
+                   w->len >= CUT_NAME_MAX ? "..." : "", where);
+    }
+}
+
+/* Reports a cut command line, and each word it drops (as far as
+ * cmdline_note_rest recorded them); returns where parsing must stop:
+ * before the word the cut split, which would otherwise be read as
+ * another. */
 static const char* report_cut(const char* cmdline, size_t full_len) {
     size_t kept = strlen(cmdline);
     const char* stop = cmdline + kept;
@@ -90,6 +163,16 @@ static const char* report_cut(const char* cmdline, size_t full_len) {
     console_message(ROW_MESSAGE, COLOR_RED,
                     "command line of %zu characters cut at %zu (see log)",
                     full_len, kept);
+    if (cut.split.len) {
+        report_dropped(&cut.split, "split by the cut");
+    }
+    for (size_t i = 0; i < cut.nwords && i < CUT_NAMED; ++i) {
+        report_dropped(&cut.named[i], "after the cut");
+    }
+    if (cut.nwords > CUT_NAMED) {
+        log_printf("cmdline: %zu more words after the cut; dropped\n",
+                   cut.nwords - CUT_NAMED);
+    }
     return stop;
 }
 

@@ -21,6 +21,7 @@ struct kconfig {
     bool ktriple;            /* ktriple: triple-fault on purpose */
     bool kiretq;             /* kiretq: fault in regs_return on purpose */
     bool screendump_on_exit; /* dumpscreen: log the screen at the end */
+    bool mapdump_on_exit;    /* mapdump: log the memory map at the end */
 
     /* Machine tests (tests/cases/machines.py, power.py). */
     bool no_emulator_poweroff; /* noemuoff: power off by ACPI or not at all */
@@ -38,5 +39,9 @@ extern struct kconfig kconfig;
  * than strlen(cmdline) the line was cut, and the cut (with the word it
  * split, which is not parsed) is reported in the log and on screen. */
 void cmdline_parse(const char* cmdline, size_t full_len);
+/* Called while the loader's whole command line full (len characters) is
+ * still readable, when only its first kept characters are kept: records
+ * the words past the cut, which cmdline_parse then names as dropped. */
+void cmdline_note_rest(const char* full, size_t len, size_t kept);
 
 #endif

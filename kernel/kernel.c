@@ -14,6 +14,7 @@
 #include "kernel/console.h"
 #include "kernel/ksyms.h"
 #include "kernel/log.h"
+#include "kernel/mapdump.h"
 #include "kernel/memviewer.h"
 #include "kernel/panic.h"
 #include "kernel/scenario.h"
@@ -34,6 +35,9 @@ void kernel_all_exited(void) {
     memviewer_draw();
     if (kconfig.screendump_on_exit) {
         console_dump_to_log();
+    }
+    if (kconfig.mapdump_on_exit) {
+        mapdump_log("exit");
     }
     if (kconfig.test && clean) {
         log_printf("test: PASS\n");
@@ -103,6 +107,22 @@ __attribute__((noinline)) static void selftest_entry_fault(void) {
     regs_return(&bad);
 }
 
+/* kfakehole=PA: makes the page at pa a firmware hole, unless it holds the
+ * kernel's image or stack (which stay in use whatever the map says) or is
+ * not RAM to begin with (bootinfo_reserve refuses, wrapping included). */
+static void reserve_fake_hole(uint64_t pa) {
+    uint64_t kstart = ROUNDDOWN((uintptr_t) kernel_image_start, PAGESIZE);
+    uint64_t kend = ROUNDUP((uintptr_t) kernel_image_end, PAGESIZE);
+    if ((pa >= kstart && pa < kend) || pa == KERNEL_STACK_TOP - PAGESIZE) {
+        log_printf("kfakehole: page 0x%lx holds the kernel's %s; refused\n", pa,
+                   pa == KERNEL_STACK_TOP - PAGESIZE ? "stack" : "image");
+    } else if (bootinfo_reserve(pa, PAGESIZE)) {
+        log_printf("kfakehole: page 0x%lx reserved as a firmware hole\n", pa);
+    } else {
+        log_printf("kfakehole: page 0x%lx refused\n", pa);
+    }
+}
+
 static void start_first_scenario(void) {
     const char* name = kconfig.run[0] ? kconfig.run : DEFAULT_SCENARIO;
     if (!scenario_start(name)) {
@@ -146,10 +166,8 @@ _Noreturn void kernel_start(uint64_t mbi_pa) {
     acpi_init(bootinfo.acpi_rsdp,
               kconfig.acpi_scan_bios ? 0 : bootinfo.acpi_rsdp_len);
     (void) intc_init(!kconfig.no_madt);
-    if (kconfig.fake_hole &&
-        bootinfo_reserve(ROUNDDOWN(kconfig.fake_hole, PAGESIZE), PAGESIZE)) {
-        log_printf("kfakehole: page 0x%lx reserved as a firmware hole\n",
-                   ROUNDDOWN(kconfig.fake_hole, PAGESIZE));
+    if (kconfig.fake_hole) {
+        reserve_fake_hole(ROUNDDOWN(kconfig.fake_hole, PAGESIZE));
     }
     ksyms_init();
     physpages_init();

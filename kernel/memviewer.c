@@ -203,6 +203,10 @@ static int pick_view(void) {
     return 0;
 }
 
+int memviewer_shown_pid(void) {
+    return view_pid;
+}
+
 /* One bit per live process slot. */
 static uint32_t live_slots(void) {
     uint32_t live = 0;

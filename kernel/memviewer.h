@@ -25,6 +25,8 @@ int memcheck(struct pagefacts facts[NPAGES_PHYSICAL]);
  * Does nothing when nothing it shows can have changed since the last
  * frame (see memviewer.c). */
 void memviewer_draw(void);
+/* The pid whose virtual map is on screen (0: none). */
+int memviewer_shown_pid(void);
 /* Starts over with the first process (after a soft reboot). */
 void memviewer_reset(void);
 /* Reports `PAGE TABLE ERROR: ...` on the console and in the log; in test

@@ -6,6 +6,7 @@
 #include "kernel/console.h"
 #include "kernel/log.h"
 #include "kernel/memviewer.h"
+#include "kernel/panic.h"
 #include "lib/string.h"
 #include "mm/physpages.h"
 #include "proc/proc.h"
@@ -120,7 +121,13 @@ void scenario_soft_reboot(const char* name) {
     scenario_check_no_leak();
     console_clear();
     memviewer_reset();
-    if (name) {
-        scenario_start(name);
+    if (name && !scenario_start(name)) {
+        /* Nothing runs, so no exit will ever bring a verdict: give one. */
+        log_printf("reboot: cannot run '%s': no process started\n", name);
+        console_message(ROW_MESSAGE, COLOR_RED, "cannot run '%s' (see log)",
+                        name);
+        if (kconfig.test) {
+            system_fail();
+        }
     }
 }

@@ -8,6 +8,7 @@
 #include "kernel/console.h"
 #include "kernel/kernel.h"
 #include "kernel/log.h"
+#include "kernel/mapdump.h"
 #include "kernel/memviewer.h"
 #include "kernel/panic.h"
 #include "kernel/scenario.h"
@@ -63,6 +64,8 @@ static void handle_key(int key) {
         kernel_all_exited();
     } else if (key == 'd') {
         console_dump_to_log();
+    } else if (key == 'p') {
+        mapdump_log("key");
     }
 }
 

@@ -86,6 +86,13 @@ int strncmp(const char* a, const char* b, size_t n) {
     return 0;
 }
 
+char* strcpy(char* dst, const char* src) {
+    char* d = dst;
+    while ((*d++ = *src++) != '\0') {
+    }
+    return dst;
+}
+
 char* strchr(const char* s, int c) {
     for (; *s; ++s) {
         if (*s == (char) c) {

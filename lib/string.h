@@ -14,6 +14,8 @@ size_t strnlen(const char* s, size_t max);
 int strcmp(const char* a, const char* b);
 int strncmp(const char* a, const char* b, size_t n);
 char* strchr(const char* s, int c);
+/* Copies src and its NUL to dst (which must have room); returns dst. */
+char* strcpy(char* dst, const char* src);
 
 /* Parses an unsigned number (decimal, or hex with 0x) from s. Returns
  * true and stores it in *out only when the whole string is a number that

@@ -2,6 +2,7 @@
 #include "mm/physpages.h"
 
 #include "kernel/bootinfo.h"
+#include "kernel/log.h"
 #include "kernel/panic.h"
 #include "lib/string.h"
 #include "mm/direct.h"
@@ -46,6 +47,8 @@ void physpages_init(void) {
 
 void kalloc_set_order(enum kalloc_order o) {
     order = o;
+    log_printf("kalloc: %s order\n",
+               o == KALLOC_SCATTERED ? "scattered" : "lowest-first");
 }
 
 void kalloc_set_failures(uint64_t nth, uint64_t from) {

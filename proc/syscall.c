@@ -81,8 +81,17 @@ static bool copy_user_string(struct proc* p, uintptr_t va, char* buf,
     return true;
 }
 
+/* panic(msg). msg NULL is the handout's library panic: it has already
+ * drawn its "PANIC: ..." line on row 23, and the kernel adds only its
+ * plain PANIC there, as the handout's kernel does. */
 static int64_t sys_panic(struct proc* p) {
     char raw[160], msg[160];
+    if (ARG0(p) == 0) {
+        log_printf("USER PANIC (pid %d)\n", p->pid);
+        console_printf(CPOS(ROW_PTERROR, 0), 0xC0, "PANIC");
+        console_flush();
+        system_fail();
+    }
     if (!copy_user_string(p, ARG0(p), raw, sizeof(raw))) {
         memcpy(raw, "(unreadable message)", 21);
     }
@@ -326,6 +335,46 @@ _Static_assert(sizeof(struct syscall_desc) == 16 &&
 const size_t proc_regs_end = offsetof(struct proc, regs) + sizeof(struct regs);
 _Static_assert(sizeof(struct regs) == 22 * 8,
                "syscall_entry pushes 22 quadwords: the whole struct regs");
+
+/* Runs system call nr for p, whose arguments are in p->regs: the result,
+ * unless the handler does not return. */
+static int64_t syscall_run(struct proc* p, uint64_t nr) {
+    if (syscall_table[nr].full) {
+        return syscall_table[nr].full(p);
+    }
+    syscall_table[nr].light(p->regs.rdi, p->regs.rsi, p->regs.rdx, p->regs.r10);
+    return light_syscall_result;
+}
+
+/* The call each handout vector INT_SYS + k makes. */
+static const uint8_t int_syscall_nr[INT_SYS_COUNT] = {
+    [INT_SYS_PANIC - INT_SYS] = SYS_PANIC,
+    [INT_SYS_GETPID - INT_SYS] = SYS_GETPID,
+    [INT_SYS_YIELD - INT_SYS] = SYS_YIELD,
+    [INT_SYS_PAGE_ALLOC - INT_SYS] = SYS_PAGE_ALLOC,
+    [INT_SYS_FORK - INT_SYS] = SYS_FORK,
+    [INT_SYS_EXIT - INT_SYS] = SYS_EXIT,
+};
+_Static_assert(INT_SYS == 48 && INT_SYS_COUNT == 6,
+               "entry.asm's INT_SYS and INT_SYS_COUNT must match");
+
+/* `int $INT_SYS + k` from ring 3 (entry.asm saved r on the kernel stack):
+ * the same call and result as `syscall` with that number. The frame keeps
+ * its vector, so regs_return leaves by iretq and every register but %rax
+ * comes back as it was. */
+_Noreturn void syscall_int_entry_c(struct regs* r) {
+    struct proc* p = current;
+    if ((r->cs & 3) != 3 || !p) {
+        panic_trap(r); /* only user code has a reason to come here */
+    }
+    p->regs = *r;
+    uint64_t nr = int_syscall_nr[r->intno - INT_SYS];
+    if (nr == SYS_EXIT) {
+        p->regs.rdi = 0;
+    }
+    p->regs.rax = (uint64_t) syscall_run(p, nr);
+    proc_run(p);
+}
 
 _Noreturn void syscall_entry_c(struct regs* r) {
     struct proc* p = current; /* r == &p->regs: entry.asm saved it there */

@@ -75,9 +75,12 @@ command -v mformat >/dev/null 2>&1 || die "mformat not found (apt-get install mt
 [[ $timeout =~ ^[0-9]+$ ]] || die "--timeout takes a number of seconds"
 [[ $cmdline != *[\"\\\$]* ]] || die "--cmdline may not contain \" \\ or \$"
 
-[[ -n $build_dir ]] || build_dir="$here/../build"
-[[ -d $build_dir ]] || die "no build directory '$build_dir'"
-build_dir=$(cd "$build_dir" && pwd)
+# The build directory matters only for what --iso and --log leave out.
+if [[ -z $iso || -z $log ]]; then
+    [[ -n $build_dir ]] || build_dir="$here/../build"
+    [[ -d $build_dir ]] || die "no build directory '$build_dir'"
+    build_dir=$(cd "$build_dir" && pwd)
+fi
 [[ -n $iso ]] || iso="$build_dir/weensyos.iso"
 [[ -f $iso ]] || die "no image '$iso' (run: cmake --build build)"
 work=$(dirname "${log:-$build_dir/bochs/serial.txt}")

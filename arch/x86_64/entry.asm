@@ -19,6 +19,7 @@ SEG_UDATA        equ 0x1B
 SEG_UCODE        equ 0x23
 
 extern trap_entry
+extern syscall_int_entry_c
 extern syscall_entry_c
 extern current                      ; struct proc* (proc/proc.h)
 extern proc_regs_end                ; offsetof(struct proc, regs) + sizeof
@@ -26,6 +27,8 @@ extern syscall_table                ; struct syscall_desc[SYS_COUNT] (syscall.c)
 extern light_syscall_result         ; a light handler's result (syscall.c)
 
 SYS_COUNT        equ 13             ; abi/syscall.h (syscall.c asserts it)
+INT_SYS          equ 48             ; abi/syscall.h (syscall.c asserts both)
+INT_SYS_COUNT    equ 6
 RFLAGS_USER_KEEP equ 0x240DD5       ; what returns to user mode (sched.c
 RFLAGS_USER_SET  equ 0x202          ; asserts both)
 
@@ -111,6 +114,33 @@ trap_common:
 .unreachable:
     hlt
     jmp .unreachable
+.end:
+
+; The handout's interrupt system calls, `int $INT_SYS + k` from ring 3
+; (DPL 3 gates, gdt.c): the same frame as an exception, then C, which
+; leaves through regs_return by iretq, so every register but %rax is kept.
+%macro VECTOR_SYSCALL 1
+global vector%1:function (vector%1.end - vector%1)
+vector%1:
+    push 0
+    push %1
+    jmp syscall_int_common
+.end:
+%endmacro
+%assign i INT_SYS
+%rep INT_SYS_COUNT
+    VECTOR_SYSCALL i
+%assign i i+1
+%endrep
+
+global syscall_int_common:function (syscall_int_common.end - syscall_int_common)
+syscall_int_common:
+    PUSH_GPRS
+    cld
+    mov rdi, rsp
+    xor rbp, rbp                    ; backtraces end at the trap frame
+    call syscall_int_entry_c
+    jmp trap_common.unreachable
 .end:
 
 ; The syscall instruction left the user %rip in %rcx and %rflags in %r11,
@@ -215,6 +245,14 @@ global trap_vectors
 trap_vectors:
 %assign i 0
 %rep 48
+    dq vector %+ i
+%assign i i+1
+%endrep
+
+global syscall_int_vectors
+syscall_int_vectors:
+%assign i INT_SYS
+%rep INT_SYS_COUNT
     dq vector %+ i
 %assign i i+1
 %endrep

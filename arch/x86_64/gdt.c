@@ -6,6 +6,7 @@
 #include "arch/x86_64/cpu.h"
 
 #include "abi/memlayout.h"
+#include "abi/syscall.h"
 #include "lib/string.h"
 
 struct __attribute__((packed)) tss {
@@ -33,7 +34,12 @@ struct __attribute__((packed)) table_desc {
     uint64_t base;
 };
 
-#define NVECTORS                48
+/* Exceptions and IRQs (0-47, trap_vectors), then the handout's interrupt
+ * system calls (INT_SYS..., syscall_int_vectors); past them, outside the
+ * IDT, every `int $N` is a general protection fault. */
+#define NTRAPVECTORS 48
+#define NVECTORS     (INT_SYS + INT_SYS_COUNT)
+_Static_assert(INT_SYS == NTRAPVECTORS, "system call gates follow the IRQs");
 #define DOUBLE_FAULT_STACK_SIZE 2048
 
 static uint64_t gdt[7];
@@ -42,7 +48,8 @@ static struct gate idt[NVECTORS];
 static uint8_t double_fault_stack[DOUBLE_FAULT_STACK_SIZE]
     __attribute__((aligned(16)));
 
-extern const uint64_t trap_vectors[NVECTORS];
+extern const uint64_t trap_vectors[NTRAPVECTORS];
+extern const uint64_t syscall_int_vectors[INT_SYS_COUNT];
 extern void syscall_entry(void);
 
 static void gdt_init(void) {
@@ -87,12 +94,14 @@ static void gdt_init(void) {
 
 static void idt_init(void) {
     for (int i = 0; i < NVECTORS; ++i) {
-        uint64_t a = trap_vectors[i];
+        uint64_t a = i < NTRAPVECTORS ? trap_vectors[i]
+                                      : syscall_int_vectors[i - INT_SYS];
         idt[i].offset_lo = a & 0xFFFF;
         idt[i].selector = SEG_KCODE;
         idt[i].ist = (i == INT_DOUBLE) ? 1 : 0;
-        /* Interrupt gate (IF cleared on entry); int3 callable from ring 3. */
-        idt[i].type = (i == INT_BREAK) ? 0xEE : 0x8E;
+        /* Interrupt gate (IF cleared on entry); int3 and the system
+         * calls callable from ring 3. */
+        idt[i].type = (i == INT_BREAK || i >= INT_SYS) ? 0xEE : 0x8E;
         idt[i].offset_mid = (a >> 16) & 0xFFFF;
         idt[i].offset_hi = a >> 32;
         idt[i].reserved = 0;

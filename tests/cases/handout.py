@@ -54,6 +54,25 @@ def handout_api_every_name(ctx):
 
 
 @test("handout-api")
+def handout_api_names_and_paging(ctx):
+    """t-handoutnames names every handout name the original headers add
+    (paging macros, PTE/PFERR bits, INT_SYS_* vectors, x86-64.h types and
+    wrappers, printer, strcpy, off_t) with _Static_asserts on their values,
+    then checks the paging macros on a page it maps and writes, the cycle
+    counter across sys_yield, raw `int $INT_SYS_...` calls against the
+    syscall wrappers, fetch_and_addl, strcpy and cpuid; any wrong value is
+    an assert that fails the boot."""
+    with Machine(ctx, "handout-names", "test run=t-handoutnames",
+                 timeout=BIOS_TIMEOUT) as m:
+        m.expect("pass")
+        clean_log(m)
+        need(m, r"t-handoutnames: ok pid 1$",
+             "t-handoutnames logging that every check held")
+        need(m, r"^exit: pid 1 status 0$",
+             "pid 1 leaving by returning from void process_main")
+
+
+@test("handout-api")
 def handout_assert_and_panic(ctx):
     """assert shows the file, the line and the expression, then panics;
     sys_panic shows its message; both fail the boot."""

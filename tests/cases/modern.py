@@ -1,6 +1,6 @@
 """modern.py: what a PC without legacy devices needs. So far: the MADT
 parser (arch/x86_64/madt.c), compiled with the host's C compiler and run
-against well-formed and malformed tables (tests/unit/madt_test.c)."""
+against well-formed and malformed tables (tests/host/madt_test.c)."""
 import os
 import shutil
 import subprocess
@@ -25,7 +25,7 @@ def madt_parser_malformed_input(ctx):
     build = subprocess.run(
         [cc, "-std=c11", "-Wall", "-Wextra", "-Werror", "-I", ROOT, "-I",
          os.path.join(ROOT, "include"),
-         os.path.join(ROOT, "tests", "unit", "madt_test.c"),
+         os.path.join(ROOT, "tests", "host", "madt_test.c"),
          os.path.join(ROOT, "arch", "x86_64", "madt.c"), "-o", exe],
         capture_output=True, text=True, timeout=60)
     if build.returncode != 0:

@@ -300,6 +300,30 @@ def copy_source(dst):
         (d == SRC and n.startswith("build"))])
 
 
+@test("workflow", "bochs")
+def out_of_tree_build_bochs(ctx):
+    """A build directory anywhere (`cmake -S SRC -B /elsewhere`), with no
+    build/ beside the sources: ctest -L bochs there passes (the harness
+    hands tools/bochs.sh that build directory, never tools/../build)."""
+    if not shutil.which("bochs"):
+        from qemu import TestSkipped
+        raise TestSkipped("bochs is not installed (tools/weensy installs it)")
+    d = workdir(ctx, "out-of-tree")
+    src, bld = os.path.join(d, "src"), os.path.join(d, "elsewhere", "b")
+    copy_source(src)
+    run(["cmake", "-S", src, "-B", bld, "-G", "Ninja"],
+        "configure out of tree", timeout=300)
+    if os.path.exists(os.path.join(src, "build")):
+        raise TestFailure("configuring out of tree made %s/build" % src)
+    _, out, err = run(["ctest", "--test-dir", bld, "-L", "bochs", "-E",
+                       "out-of-tree", "--output-on-failure"],
+                      "ctest -L bochs out of tree", timeout=1200)
+    if not re.search(r"100% tests passed, 0 tests failed out of [3-9]", out):
+        raise TestFailure("expected every bochs test (and the build) to pass "
+                          "out of tree, got:\n%s\n%s" % (out[-3000:],
+                                                          err[-2000:]))
+
+
 @test("workflow")
 def scratch_add_program_and_rebuild(ctx):
     """In a copy of the project, as the README tells a student: a new

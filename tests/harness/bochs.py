@@ -26,7 +26,10 @@ class BochsRun:
         self.log_path = os.path.join(self.dir, "serial.txt")
         self.cmdline = cmdline
         self.timeout = timeout
-        self.args = [os.path.join(TOOLS, "bochs.sh"), "--iso", ctx.iso,
+        # The build directory is ctx.build wherever it is (an out-of-tree
+        # build too), never tools/../build.
+        self.args = [os.path.join(TOOLS, "bochs.sh"), "--build-dir",
+                     ctx.build, "--iso", ctx.iso,
                      "--log", self.log_path, "--cmdline", cmdline,
                      "--timeout", str(timeout)]
 

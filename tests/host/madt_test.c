@@ -2,8 +2,12 @@
  * malformed MADTs built byte by byte. Prints one line per case and exits 1
  * on the first parse that does not answer as expected. Built and run by the
  * test madt-parser-malformed-input (tests/cases/modern.py). */
-#include <stdio.h>
-#include <string.h>
+/* Declared, not included: the build also compiles this file freestanding
+ * (for clangd and the compile check); the test links the host C library. */
+int printf(const char* fmt, ...);
+void* memset(void* s, int c, __SIZE_TYPE__ n);
+void* memcpy(void* d, const void* s, __SIZE_TYPE__ n);
+char* strstr(const char* haystack, const char* needle);
 
 #include "arch/x86_64/madt.h"
 
