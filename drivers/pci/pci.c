@@ -6,6 +6,8 @@
  * [10:8], dword-aligned register [7:2]. */
 #include "drivers/pci/pci.h"
 
+#include "arch/x86_64/x86.h"
+
 #define PCI_ADDR_PORT 0xCF8
 #define PCI_DATA_PORT 0xCFC
 
@@ -20,15 +22,6 @@
 #define BAR_TYPE    0x6
 #define BAR_TYPE_32 0x0
 #define BAR_TYPE_64 0x4
-
-static inline void outl(uint16_t port, uint32_t v) {
-    __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
-}
-static inline uint32_t inl(uint16_t port) {
-    uint32_t v;
-    __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
 
 static uint32_t address(struct pci_func f, uint8_t off) {
     return 0x80000000U | (uint32_t) f.bus << 16 |
