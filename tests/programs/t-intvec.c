@@ -1,6 +1,6 @@
 /* t-intvec: a hostile program tries every interrupt vector, 0 to 255,
  * with `int $N`, each in its own child, except the handout's system call
- * vectors INT_SYS to INT_SYS + 5 (48-53), which t-handoutpaging checks.
+ * vectors INT_SYS to INT_SYS + 5 (48-53), which t-handoutnames checks.
  * Only vector 3 (int3) is callable otherwise, and it ends the child as a
  * breakpoint; every other vector is a general protection fault for the
  * child (the IDT's other gates are ring 0 only, and vectors past 53 are
@@ -49,7 +49,7 @@ int process_main(void) {
     memset(parent_data, 0xA7, sizeof(parent_data));
     for (uint64_t v = 0; v < 256; ++v) {
         if (v >= INT_SYS && v < INT_SYS + INT_SYS_COUNT) {
-            continue; /* the handout's system calls: t-handoutpaging */
+            continue; /* the handout's system calls: t-handoutnames */
         }
         enum attack_end e = attack_in_child(int_vector, v, v + 1);
         CHECK(e == ATTACK_DIED, "int $%lu came back to user mode", v);
