@@ -93,6 +93,15 @@ _Noreturn void trap_entry(struct regs* r) {
         }
         break;
     }
+    case INT_SERIAL: {
+        char keys[SERIAL_KEYS_MAX];
+        int n = serial_keys_read(keys, SERIAL_KEYS_MAX);
+        pic_eoi(4);
+        for (int i = 0; i < n; ++i) {
+            handle_key(keys[i]);
+        }
+        break;
+    }
     case INT_SPURIOUS7:
     case INT_SPURIOUS15:
         break;

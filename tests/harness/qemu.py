@@ -74,17 +74,87 @@ class Screen:
         return self.chars[row][col], self.attrs[row][col]
 
 
+class _SerialLine:
+    """The far end of COM1: a unix socket QEMU connects to at startup
+    (-chardev socket). A thread accepts QEMU and writes every byte the
+    guest sends to the log file, as -serial file: would, so the guest's
+    transmitter is never held up; send() writes bytes the guest receives.
+    (Not -chardev's logfile=: QEMU 7.2 writes some bytes to it twice when
+    the socket was briefly full.)"""
+
+    def __init__(self, path, log_path):
+        self.path = path
+        self.log_path = log_path
+        self.server = None
+        self.conn = None
+        self.connected = threading.Event()
+        self.thread = None
+
+    def qemu_args(self):
+        return ["-chardev", "socket,id=com1,path=" + self.path,
+                "-serial", "chardev:com1"]
+
+    def listen(self):
+        self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.server.bind(self.path)
+        self.server.listen(1)
+        open(self.log_path, "wb").close()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        try:
+            self.conn, _ = self.server.accept()
+        except OSError:
+            return  # closed before QEMU connected
+        self.connected.set()
+        with open(self.log_path, "ab") as log:
+            try:
+                while True:
+                    data = self.conn.recv(65536)
+                    if not data:
+                        break
+                    log.write(data)
+                    log.flush()
+            except OSError:
+                pass
+
+    def send(self, data, timeout):
+        if not self.connected.wait(timeout):
+            return False
+        self.conn.sendall(data)
+        return True
+
+    def finish(self, timeout=5):
+        """Once QEMU has ended: waits until the log holds all it sent."""
+        if self.thread:
+            self.thread.join(timeout)
+
+    def close(self):
+        for s in (self.conn, self.server):
+            if s:
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                s.close()
+        self.finish()
+
+
 class Machine:
     def __init__(self, ctx, name, cmdline, firmware="bios", media="cdrom",
                  timeout=60, machine=None, cpus=1, memory=None, cpu=None,
-                 qemu_args=(), usb=None):
+                 qemu_args=(), usb=None, serial_keys=False):
         """machine: QEMU -machine (default: pc under BIOS, q35 under UEFI);
         cpus: -smp; memory: -m (default from tools/qemu-defaults.sh); cpu:
         -cpu model and flags, e.g. "qemu64,-nx" (default: QEMU's);
         qemu_args: extra QEMU arguments, appended last (e.g. a -cpu model
         without a feature); usb: "kbd" or "hub", an xHCI controller with a
         USB keyboard on its first port or behind a hub there (tools/qemu.sh
-        --usb-kbd, --usb-hub)."""
+        --usb-kbd, --usb-hub); serial_keys: COM1 on a socket that the
+        harness serves, so that serial_write() can send it bytes (keys) while
+        QEMU still writes every byte the kernel sends to the log file
+        (tools/qemu.sh --serial-keys does the same on the terminal)."""
         self.ctx = ctx
         self.dir = os.path.join(ctx.build, "tests", name)
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -94,11 +164,14 @@ class Machine:
         self.timeout = timeout
         self.deadline = None
         self.cmdline = cmdline
+        self.com1 = _SerialLine(os.path.join(self.dir, "com1.sock"),
+                                self.log_path) if serial_keys else None
         # The machine is tools/qemu.sh's (a workflow test compares them).
         args = [ctx.qemu, "-m", memory or DEFAULTS["QEMU_MEMORY"],
                 "-smp", str(cpus), "-nic", DEFAULTS["QEMU_NIC"],
                 "-display", "none",
-                "-serial", "file:" + self.log_path,
+] + (self.com1.qemu_args() if self.com1 else
+              ["-serial", "file:" + self.log_path]) + [
                 "-monitor", "unix:%s,server,nowait" % self.sock_path,
                 "-device", DEFAULTS["QEMU_DEBUG_EXIT"],
                 "-no-reboot",
@@ -153,6 +226,8 @@ class Machine:
         self.kill()
 
     def start(self):
+        if self.com1:
+            self.com1.listen()
         self.started = time.monotonic()
         self.deadline = self.started + self.timeout
         self.proc = subprocess.Popen(self.args, stdin=subprocess.DEVNULL,
@@ -173,6 +248,8 @@ class Machine:
         if self.proc and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+        if self.com1:
+            self.com1.close()
 
     def _save_last_screen(self):
         """Copies the console cells to LAST_SCREEN (atomically, so a reader
@@ -289,6 +366,19 @@ class Machine:
     def sendkey(self, key):
         self.monitor("sendkey " + key)
 
+    def serial_write(self, data):
+        """Sends bytes to COM1, as a serial terminal would (needs
+        serial_keys=True). Fails if QEMU never connected."""
+        if not self.com1:
+            raise ValueError("serial_write needs Machine(serial_keys=True)")
+        if not self.com1.send(data, timeout=min(10.0, self.remaining())):
+            self.fail("QEMU never connected COM1 to the harness's socket")
+
+    def serial_break(self):
+        """A break condition on COM1's line (the UART reads a null byte
+        with its break bit set)."""
+        self.monitor("chardev-send-break com1")
+
     def screen(self):
         """Reads the console cells from guest memory with the VM paused, so
         the screen is one consistent frame."""
@@ -322,6 +412,8 @@ class Machine:
         rc = self.proc.poll()
         if rc is None:
             return "running"
+        if self.com1:
+            self.com1.finish()
         if rc == 33:
             return "pass"
         if rc == 35:

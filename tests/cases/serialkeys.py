@@ -1,0 +1,255 @@
+"""serialkeys.py: keys from the serial line. Bytes a terminal sends to
+COM1 are the viewer's keys, the same as the PS/2 and USB keyboards give:
+they switch scenarios with every page back, `q` powers off, an upper-case
+letter is its key (as shift does nothing on the keyboards), and nothing
+else is a key: not CR/LF or other control bytes, not punctuation, not the
+escape sequences of arrows and function keys. A hostile line (10,000
+random bytes, break conditions) never hangs, panics or leaks the kernel,
+and logs a bounded number of lines. The kernel log keeps flowing out of
+the same port meanwhile.
+
+The harness serves COM1 on a socket (Machine(serial_keys=True)); a user
+gets the same with `tools/qemu.sh headless --serial-keys`, whose terminal
+is the serial console (workflow test below)."""
+import os
+import random
+import re
+import subprocess
+import time
+
+from qemu import DEFAULTS, Machine, TestFailure
+from cases import BIOS_TIMEOUT, test, need, refuse, clean_log
+
+SRC = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+QEMU_SH = os.path.join(SRC, "tools", "qemu.sh")
+NO_PS2 = DEFAULTS["QEMU_MACHINE_NO_PS2"]
+RX_ON = r"^serial: COM1 receive on \(IRQ 4\)"
+# serial.c logs this many line errors one by one, then one line saying it
+# stops.
+ERRORS_LOGGED = 4
+
+
+def bound_keys():
+    """Every key the kernel acts on: the scenario keys of
+    kernel/scenarios.def, and x, d, p, q."""
+    with open(os.path.join(SRC, "kernel", "scenarios.def")) as f:
+        keys = re.findall(r"^SCENARIO\(\w+, '(.)'", f.read(), re.M)
+    return set(keys) | set("xdpq")
+
+
+def serial_machine(ctx, name, machine=None):
+    return Machine(ctx, name, "test run=allocators", machine=machine,
+                   serial_keys=True, timeout=BIOS_TIMEOUT)
+
+
+def switch_scenarios(m):
+    """keys-switch-scenarios over COM1: F (upper case: the f key), e, k, a,
+    each with the CR LF a terminal's Enter sends after it, each a soft
+    reboot with no leak; then q powers off."""
+    m.wait_log(RX_ON, what="COM1's receive interrupt turned on")
+    m.wait_log(r"^spawn: pid 4 ", what="the allocators")
+    for n, (send, key, name, first) in enumerate(
+            [(b"F\r\n", "f", "fork", "p-fork"),
+             (b"e\r", "e", "exit", "p-forkexit"),
+             (b"\nk", "k", "kill", "p-kill"),
+             (b"a", "a", "allocators", "p-allocator")]):
+        m.serial_write(send)
+        m.wait_log(r"^key '%s': soft reboot into '%s'" % (key, name),
+                   what="key %s (sent as %r) over COM1" % (key, send))
+        m.wait_log(r"^mm: all \d+ pages back, no leak", count=n + 1,
+                   what="no leak after key %s" % key)
+        m.wait_log(r"^spawn: pid 1 '%s'" % first,
+                   count=2 if key == "a" else 1, what=first + " starting")
+        time.sleep(0.3)
+    keys = re.findall(r"^key '(.)'", m.log(), re.M)
+    if keys != ["f", "e", "k", "a"]:
+        m.fail("expected exactly the keys f e k a in the log, got %s" % keys)
+    s = m.screen()
+    if "PAGE TABLE ERROR" in s.text():
+        m.fail("page-table error on screen:\n" + s.text())
+    clean_log(m)
+    m.serial_write(b"q")
+    m.expect("poweroff")
+    need(m, r"^poweroff: key 'q'", "the power-off by key q")
+
+
+@test("modern", "keys")
+def serial_keys_switch_scenarios(ctx):
+    """The pc machine (PS/2 present too): keys from COM1 switch scenarios
+    with no leak, q powers off."""
+    with serial_machine(ctx, "serial-keys-pc") as m:
+        switch_scenarios(m)
+
+
+@test("modern", "keys")
+def serial_keys_switch_scenarios_no_ps2(ctx):
+    """q35 without an i8042 (no PS/2 keyboard, no USB one): the serial line
+    is the only source of keys, and it is enough."""
+    with serial_machine(ctx, "serial-keys-q35", machine=NO_PS2) as m:
+        m.wait_log(r"^ps2: no controller", what="no PS/2 controller")
+        switch_scenarios(m)
+
+
+@test("modern", "keys", "robustness")
+def serial_keys_escape_sequences_do_nothing(ctx):
+    """A terminal's arrows, function keys, Home/End, bracketed paste,
+    Ctrl-letter control bytes, DEL, bytes above 0x7F and punctuation are
+    no key (an arrow's ESC [ A must never read as key a, F1's ESC O P never
+    as p, Ctrl-Right's ESC [ 1 ; 5 C never as c); then f still works."""
+    junk = (b"\x1b[A\x1b[B\x1b[C\x1b[D"         # arrows: would be a b c d
+            b"\x1b[1;5C\x1b[1;2D"              # ctrl/shift arrows
+            b"\x1bOP\x1bOQ\x1bOR\x1bOS"         # F1-F4: would be p q r s
+            b"\x1b[15~\x1b[24~\x1b[H\x1b[F"     # F5, F12, Home, End
+            b"\x1b[200~\x1b[201~"              # bracketed paste
+            b"\x1b[1;2;3;4;5;6;7;8;9;10;11;12;13;14;15E"  # a long one
+            b"\x01\x03\x04\x06\x11\x18\x1a\x7f"  # ^A ^C ^D ^F ^Q ^X ^Z DEL
+            b"\x80\xe1\xf1\xfe\xff"             # high bytes (Latin-1 a, q)
+            b"!@#$%^&*()-_=+[]{};:'\",.<>/?\\|`~\r\n\t")
+    with serial_machine(ctx, "serial-keys-escapes") as m:
+        m.wait_log(RX_ON, what="COM1's receive interrupt turned on")
+        m.wait_log(r"^spawn: pid 4 ", what="the allocators")
+        m.serial_write(junk)
+        time.sleep(1.5)
+        refuse(m, r"^(key '|poweroff:|SCREEN BEGIN|MAPDUMP BEGIN)",
+               "a key acted on from escape sequences, control bytes or "
+               "punctuation")
+        m.serial_write(b"f")
+        m.wait_log(r"^key 'f': soft reboot into 'fork'",
+                   what="key f after the junk")
+        m.wait_log(r"^mm: all \d+ pages back, no leak", what="no leak")
+        clean_log(m)
+        m.serial_write(b"q")
+        m.expect("poweroff")
+
+
+def hostile_flood(m):
+    """10,000 random bytes (every value but the bound keys, in either
+    case), with 12 break conditions in the middle of them, while the
+    allocators run: the kernel must go on (the allocators keep running,
+    no panic), log at most ERRORS_LOGGED + 1 lines about the line, and
+    act on no key; then Enter, f and q work."""
+    rng = random.Random(15)
+    bound = bound_keys()
+    banned = {ord(k) for k in bound} | {ord(k.upper()) for k in bound}
+    alphabet = bytes(b for b in range(256) if b not in banned)
+    m.wait_log(RX_ON, what="COM1's receive interrupt turned on")
+    m.wait_log(r"^spawn: pid 4 ", what="the allocators")
+    lines_before = len(m.log().splitlines())
+    t0 = time.monotonic()
+    for chunk in range(12):
+        m.serial_write(bytes(rng.choice(alphabet) for _ in range(833)))
+        m.serial_break()
+    m.serial_write(bytes(rng.choice(alphabet) for _ in range(4)))
+    sent = time.monotonic() - t0
+    # The allocators still make progress: the timer and the scheduler run
+    # while the bytes are drained.
+    time.sleep(2.0)
+    clean_log(m)
+    if m.proc.poll() is not None:
+        m.fail("QEMU ended (%s) during the flood" % m.outcome())
+    log = m.log()
+    refuse(m, r"^(key '|poweroff:)", "a key acted on from the flood")
+    errors = re.findall(r"^serial: line error \(status 0x[0-9a-f]{2}:.*break",
+                        log, re.M)
+    more = re.findall(r"^serial: more line errors; not logged$", log, re.M)
+    if len(errors) != ERRORS_LOGGED or len(more) != 1:
+        m.fail("expected the 12 breaks to give %d 'serial: line error' lines "
+               "naming the break, then one 'more line errors' line; got %d "
+               "and %d" % (ERRORS_LOGGED, len(errors), len(more)))
+    serial_lines = [l for l in log.splitlines() if l.startswith("serial:")]
+    if len(serial_lines) > ERRORS_LOGGED + 2:
+        m.fail("the flood made %d 'serial:' log lines; at most %d expected:"
+               "\n%s" % (len(serial_lines), ERRORS_LOGGED + 2,
+                         "\n".join(serial_lines[:20])))
+    new_lines = len(log.splitlines()) - lines_before
+    if new_lines > 200:
+        m.fail("the log grew by %d lines during the flood (expected a "
+               "bounded few)" % new_lines)
+    # A half-received escape sequence ends at a control byte (Enter).
+    m.serial_write(b"\r")
+    m.serial_write(b"f")
+    m.wait_log(r"^key 'f': soft reboot into 'fork'",
+               what="key f after the flood (the line must still work)")
+    m.wait_log(r"^mm: all \d+ pages back, no leak",
+               what="every page back after the flood")
+    m.wait_log(r"^spawn: pid 1 'p-fork'", what="p-fork starting")
+    clean_log(m)
+    m.serial_write(b"q")
+    m.expect("poweroff")
+    return sent
+
+
+@test("modern", "keys", "robustness")
+def serial_keys_hostile_flood(ctx):
+    """The pc machine under a hostile serial line."""
+    with serial_machine(ctx, "serial-keys-flood") as m:
+        hostile_flood(m)
+
+
+@test("modern", "keys", "robustness")
+def serial_keys_hostile_flood_no_ps2(ctx):
+    """The same on q35 without an i8042."""
+    with serial_machine(ctx, "serial-keys-flood-q35", machine=NO_PS2) as m:
+        hostile_flood(m)
+
+
+@test("modern", "keys", "workflow")
+def qemu_sh_serial_keys(ctx):
+    """`tools/qemu.sh headless --serial-keys` makes the terminal the serial
+    console: the log comes out on stdout (and still goes to the log file)
+    and what is typed on stdin is keys. Typed here: k (kill scenario), then
+    q, which powers off (QEMU exits 0)."""
+    d = os.path.join(ctx.build, "tests", "qemu-sh-serial-keys")
+    os.makedirs(d, exist_ok=True)
+    log = os.path.join(d, "log.txt")
+    if os.path.exists(log):
+        os.remove(log)
+    out_path = os.path.join(d, "stdout.txt")
+    with open(out_path, "wb") as out:
+        p = subprocess.Popen([QEMU_SH, "headless", "--serial-keys",
+                              "--build-dir", ctx.build, "--log", log,
+                              "--cmdline", "run=allocators"],
+                             stdin=subprocess.PIPE, stdout=out,
+                             stderr=subprocess.STDOUT)
+    try:
+        def wait_for(pattern, what):
+            deadline = time.monotonic() + BIOS_TIMEOUT
+            while time.monotonic() < deadline:
+                try:
+                    with open(log, "rb") as f:
+                        text = f.read().decode("latin-1")
+                except FileNotFoundError:
+                    text = ""
+                if re.search(pattern, text, re.M):
+                    return text
+                if p.poll() is not None:
+                    break
+                time.sleep(0.1)
+            with open(out_path, "rb") as f:
+                tail = f.read().decode("latin-1")[-2000:]
+            raise TestFailure("tools/qemu.sh --serial-keys: expected the log "
+                              "to show %s; qemu.sh %s; its output ends:\n%s" %
+                              (what, "ended with %s" % p.returncode
+                               if p.poll() is not None else "still runs",
+                               tail))
+        wait_for(r"^spawn: pid 4 ", "the allocators")
+        p.stdin.write(b"k")
+        p.stdin.flush()
+        wait_for(r"^key 'k': soft reboot into 'kill'",
+                 "key k typed on qemu.sh's stdin")
+        p.stdin.write(b"q")
+        p.stdin.flush()
+        rc = p.wait(timeout=30)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    if rc != 0:
+        raise TestFailure("expected QEMU to power off (status 0) on q, got "
+                          "%d" % rc)
+    with open(out_path, "rb") as f:
+        shown = f.read().decode("latin-1")
+    if not re.search(r"^poweroff: key 'q'", shown.replace("\r", ""), re.M):
+        raise TestFailure("expected the terminal (qemu.sh's stdout) to show "
+                          "the log, up to 'poweroff: key 'q''; it ends:\n" +
+                          shown[-2000:])
