@@ -198,9 +198,10 @@ command -v "$qemu" >/dev/null 2>&1 || die "$qemu not found (apt-get install qemu
 args=(-m "$memory" -smp "$smp" -no-reboot -nic "$QEMU_NIC")
 if ((serial_keys)); then
     # The terminal is COM1's far end: what QEMU reads from stdin is
-    # received by the UART; what the kernel sends goes to stdout and to
-    # the log file (logfile=).
-    args+=(-chardev "stdio,id=com1,logfile=$log" -serial chardev:com1)
+    # received by the UART; what the kernel sends goes to stdout, which
+    # tee copies to the log file below. (Not logfile=: QEMU 7.2 logs a
+    # byte twice when its non-blocking stdout was briefly full.)
+    args+=(-chardev stdio,id=com1 -serial chardev:com1)
 else
     args+=(-serial "file:$log")
 fi
@@ -365,15 +366,23 @@ test_mode=0
 for word in $cmdline; do
     [[ $word == test ]] && test_mode=1
 done
-if ((!test_mode)) && [[ $firmware != uefi ]]; then
+if ((!test_mode)) && [[ $firmware != uefi ]] && ((!serial_keys)); then
     exec "$qemu" "${args[@]}"
+fi
+# With --serial-keys, QEMU's stdout (COM1) goes through tee to the
+# terminal and the log; -i: Ctrl-C ends QEMU, and tee writes what is left.
+com1_out=1
+tee_pid=
+if ((serial_keys)); then
+    exec {com1_out}> >(tee -i "$log")
+    tee_pid=$!
 fi
 status=0
 if [[ $mode == headless ]]; then
     # QEMU runs as a child here: pass a kill of this script on to it.
     # Stdin explicitly: a background job's is /dev/null otherwise, and
     # with --serial-keys it is COM1.
-    "$qemu" "${args[@]}" <&0 &
+    "$qemu" "${args[@]}" <&0 >&"$com1_out" &
     qemu_pid=$!
     trap 'kill "$qemu_pid" 2>/dev/null' TERM INT HUP
     wait "$qemu_pid" || status=$?
@@ -383,7 +392,11 @@ if [[ $mode == headless ]]; then
     fi
 else
     # In the foreground, so that a window or the terminal keeps stdin.
-    "$qemu" "${args[@]}" || status=$?
+    "$qemu" "${args[@]}" >&"$com1_out" || status=$?
+fi
+if [[ -n $tee_pid ]]; then
+    exec {com1_out}>&-
+    wait "$tee_pid" 2>/dev/null || true
 fi
 # OVMF and GRUB under UEFI draw on the serial port too, with terminal
 # escape codes: keep the log plain text.

@@ -35,7 +35,7 @@
 /* Bytes one interrupt may take: a hostile sender (or an emulator, which
  * refills the FIFO as fast as it is read) cannot keep the kernel in the
  * handler. More than this waiting re-raises the interrupt. */
-#define RX_DRAIN_MAX 64
+#define RX_DRAIN_MAX SERIAL_KEYS_MAX
 /* Line errors (break, framing, ...) logged one by one before the log is
  * spared the rest: a break held or a wrong baud rate makes one per byte. */
 #define RX_ERRORS_LOGGED 4
@@ -113,6 +113,7 @@ bool serial_keys_start(void) {
     outb(UART_MCR, MCR_DTR | MCR_RTS | MCR_OUT2);
     /* From off to on: bytes that came since serial_init raise the line
      * now, so an edge-triggered controller sees them. */
+    lsr_errors = 0; /* errors seen while nobody listened are not news */
     outb(UART_IER, IER_RX_DATA);
     rx_on = true;
     log_printf("serial: COM1 receive on (IRQ 4): bytes from the serial line "
@@ -120,18 +121,19 @@ bool serial_keys_start(void) {
     return true;
 }
 
-/* Counts one line error; logs the first few, then says it stops. */
+/* Logs the first RX_ERRORS_LOGGED line errors, then one line saying the
+ * rest go unlogged; the count stops there, so it never wraps. */
 static void note_line_error(uint8_t lsr) {
-    ++rx_error_count;
-    if (rx_error_count <= RX_ERRORS_LOGGED) {
-        log_printf("serial: line error (status 0x%02x:%s%s%s%s); byte "
-                   "dropped\n",
-                   lsr, lsr & 0x10 ? " break" : "",
-                   lsr & 0x08 ? " framing" : "", lsr & 0x04 ? " parity" : "",
-                   lsr & 0x02 ? " overrun" : "");
-    } else if (rx_error_count == RX_ERRORS_LOGGED + 1) {
-        log_printf("serial: more line errors; not logged\n");
+    if (rx_error_count > RX_ERRORS_LOGGED) {
+        return;
     }
+    if (++rx_error_count > RX_ERRORS_LOGGED) {
+        log_printf("serial: more line errors; not logged\n");
+        return;
+    }
+    log_printf("serial: line error (status 0x%02x:%s%s%s%s); byte dropped\n",
+               lsr, lsr & 0x10 ? " break" : "", lsr & 0x08 ? " framing" : "",
+               lsr & 0x04 ? " parity" : "", lsr & 0x02 ? " overrun" : "");
 }
 
 /* Turns the receive interrupt off for good: the port no longer answers. */
