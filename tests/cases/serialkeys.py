@@ -14,11 +14,12 @@ is the serial console (workflow test below)."""
 import os
 import random
 import re
+import shutil
 import subprocess
 import time
 
 from qemu import DEFAULTS, Machine, TestFailure
-from cases import BIOS_TIMEOUT, test, need, refuse, clean_log
+from cases import BIOS_TIMEOUT, UEFI_TIMEOUT, test, need, refuse, clean_log
 
 SRC = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 QEMU_SH = os.path.join(SRC, "tools", "qemu.sh")
@@ -37,9 +38,11 @@ def bound_keys():
     return set(keys) | set("xdpq")
 
 
-def serial_machine(ctx, name, machine=None):
+def serial_machine(ctx, name, machine=None, firmware="bios"):
     return Machine(ctx, name, "test run=allocators", machine=machine,
-                   serial_keys=True, timeout=BIOS_TIMEOUT)
+                   firmware=firmware, serial_keys=True,
+                   timeout=UEFI_TIMEOUT if firmware == "uefi" else
+                   BIOS_TIMEOUT)
 
 
 def log_whole(m, log):
@@ -103,6 +106,16 @@ def serial_keys_switch_scenarios_no_ps2(ctx):
         switch_scenarios(m)
 
 
+@test("modern", "keys")
+def serial_keys_switch_scenarios_no_ps2_uefi(ctx):
+    """The same under OVMF, which writes to COM1 itself before the kernel
+    (and may read it): once the kernel runs, its keys are the kernel's."""
+    with serial_machine(ctx, "serial-keys-q35-uefi", machine=NO_PS2,
+                        firmware="uefi") as m:
+        m.wait_log(r"^ps2: no controller", what="no PS/2 controller")
+        switch_scenarios(m)
+
+
 @test("modern", "keys", "robustness")
 def serial_keys_escape_sequences_do_nothing(ctx):
     """A terminal's arrows, function keys, Home/End, bracketed paste,
@@ -133,6 +146,35 @@ def serial_keys_escape_sequences_do_nothing(ctx):
         clean_log(m)
         m.serial_write(b"q")
         m.expect("poweroff")
+
+
+@test("modern", "keys", "robustness")
+def serial_keys_decoder(ctx):
+    """arch/x86_64/serialkeys.c with the host's cc (AddressSanitizer where
+    there is one), tests/host/serialkeys_test.c: each of the 256 byte
+    values alone, escape sequences, control bytes ending them, Alt+key,
+    and a million random bytes, each answer a key or none."""
+    cc = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
+    if not cc:
+        raise TestFailure("no host C compiler (cc) to build the unit test")
+    out_dir = os.path.join(ctx.build, "tests", "serial-keys-decoder")
+    os.makedirs(out_dir, exist_ok=True)
+    exe = os.path.join(out_dir, "serialkeys_test")
+    base = [cc, "-std=c11", "-Wall", "-Wextra", "-Werror", "-g", "-O1",
+            "-I", SRC, "-I", os.path.join(SRC, "include"),
+            os.path.join(SRC, "tests", "host", "serialkeys_test.c"),
+            os.path.join(SRC, "arch", "x86_64", "serialkeys.c"), "-o", exe]
+    sanitize = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all"]
+    r = subprocess.run(base[:1] + sanitize + base[1:], capture_output=True,
+                       text=True, timeout=120)
+    if r.returncode != 0:
+        r = subprocess.run(base, capture_output=True, text=True, timeout=120)
+        if r.returncode != 0:
+            raise TestFailure("the unit test does not build:\n" + r.stderr)
+    r = subprocess.run([exe], capture_output=True, text=True, timeout=120)
+    if r.returncode != 0 or not re.search(r"\d+ checks, 0 failed", r.stdout):
+        raise TestFailure("serialkeys_test failed (status %d):\n%s%s" %
+                          (r.returncode, r.stdout, r.stderr[-3000:]))
 
 
 def hostile_flood(m):
