@@ -11,10 +11,10 @@ void serial_putc(char c);
 /* Waits (bounded) until every byte written has left the UART, so that
  * leaving the machine does not cut the log's last line. */
 void serial_flush(void);
-/* Turns on COM1's receive interrupt (IRQ 4); call once the interrupt
- * controller is set up and IRQ 4 routed (an edge while it was masked
- * may be lost, and this makes a new one for bytes already waiting).
- * Returns false, enabling nothing, when there is no UART. */
+/* Turns on COM1's receive and line-status interrupts (IRQ 4). Call once
+ * the interrupt controller is set up and IRQ 4 routed: an edge that came
+ * while it was masked may be lost, and this makes a new one for bytes
+ * already waiting. Returns false, enabling nothing, when there is no UART. */
 bool serial_keys_start(void);
 /* The most keys one serial_keys_read returns. */
 #define SERIAL_KEYS_MAX 64

@@ -19,6 +19,11 @@
 #define UART_LSR  (COM1 + 5)
 
 #define IER_RX_DATA 0x01 /* interrupt while received data waits */
+/* ... and on a break or an error: a break's byte alone in the FIFO is
+ * below the trigger level, and some UARTs (QEMU's) start no idle timeout
+ * for it, so without this it would wait for the next byte. */
+#define IER_RX_LINE 0x04
+#define IER_RX      (IER_RX_DATA | IER_RX_LINE)
 #define MCR_DTR     0x01
 #define MCR_RTS     0x02
 #define MCR_OUT2    0x08 /* connects the UART's interrupt to the ISA line */
@@ -114,7 +119,7 @@ bool serial_keys_start(void) {
     /* From off to on: bytes that came since serial_init raise the line
      * now, so an edge-triggered controller sees them. */
     lsr_errors = 0; /* errors seen while nobody listened are not news */
-    outb(UART_IER, IER_RX_DATA);
+    outb(UART_IER, IER_RX);
     rx_on = true;
     log_printf("serial: COM1 receive on (IRQ 4): bytes from the serial line "
                "are keys\n");
@@ -174,6 +179,6 @@ int serial_keys_read(char* keys, int max) {
      * controller would never interrupt again. Off and on makes a new edge,
      * taken once this one is acknowledged. */
     outb(UART_IER, 0x00);
-    outb(UART_IER, IER_RX_DATA);
+    outb(UART_IER, IER_RX);
     return n;
 }
