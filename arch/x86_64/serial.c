@@ -62,11 +62,11 @@ static uint8_t lsr_errors;
 static unsigned rx_error_count;
 static struct serialkeys decoder;
 
+/* Reads the line status, keeping its error bits (which the read clears
+ * in the UART) for the receive path. */
 static uint8_t read_lsr(void) {
     uint8_t lsr = inb(UART_LSR);
-    if (lsr != LSR_ABSENT) {
-        lsr_errors |= lsr & LSR_ERRORS;
-    }
+    lsr_errors |= lsr & LSR_ERRORS;
     return lsr;
 }
 
