@@ -26,7 +26,8 @@ bool serial_keys_start(void);
 int serial_keys_read(char* keys, int max);
 
 /* Remaps the PICs to vectors 32-47, unmasks the timer and keyboard, and
- * programs the PIT to interrupt hz times a second. */
+ * COM1 after serial_keys_start, and programs the PIT to interrupt hz
+ * times a second. */
 void timer_init(unsigned hz);
 /* Acknowledges IRQ line irq (0-15) at the PIC. */
 void pic_eoi(int irq);
