@@ -26,6 +26,9 @@
 #                        first port (with --machine q35,i8042=off keys come
 #                        from it alone)
 #   --usb-hub            the same, with the keyboard behind a USB hub
+#   --serial-keys        COM1 on this terminal as well as in the log file:
+#                        the log scrolls by, and what you type is keys for
+#                        the viewer (headless or window mode; Ctrl-C quits)
 #   --build-dir DIR      the build directory (default: $WEENSY_BUILD_DIR, or
 #                        build/ next to tools/)
 #   --iso FILE           the image to boot (default: BUILD/weensyos.iso)
@@ -73,6 +76,7 @@ have_cmdline=0
 kvm=0
 disk=0
 usb=
+serial_keys=0
 build_dir=${WEENSY_BUILD_DIR:-}
 iso=
 log=
@@ -124,6 +128,7 @@ while (($#)); do
     --disk) disk=1 ;;
     --usb-kbd) usb=kbd ;;
     --usb-hub) usb=hub ;;
+    --serial-keys) serial_keys=1 ;;
     --build-dir)
         [[ $# -ge 2 ]] || die "--build-dir needs a value"
         build_dir=$2
@@ -190,9 +195,17 @@ build_dir=$(cd "$build_dir" && pwd)
 qemu=${QEMU:-qemu-system-x86_64}
 command -v "$qemu" >/dev/null 2>&1 || die "$qemu not found (apt-get install qemu-system-x86)"
 
-args=(-m "$memory" -smp "$smp" -no-reboot -nic "$QEMU_NIC"
-    -serial "file:$log"
-    -device "$QEMU_DEBUG_EXIT")
+args=(-m "$memory" -smp "$smp" -no-reboot -nic "$QEMU_NIC")
+if ((serial_keys)); then
+    # The terminal is COM1's far end: what QEMU reads from stdin is
+    # received by the UART; what the kernel sends goes to stdout, which
+    # tee copies to the log file below. (Not logfile=: QEMU 7.2 logs a
+    # byte twice when its non-blocking stdout was briefly full.)
+    args+=(-chardev stdio,id=com1 -serial chardev:com1)
+else
+    args+=(-serial "file:$log")
+fi
+args+=(-device "$QEMU_DEBUG_EXIT")
 
 # Firmware and machine.
 if [[ $firmware == uefi ]]; then
@@ -296,6 +309,11 @@ if [[ $mode == console && ! -t 0 ]] && ((!dry_run)); then
     note "stdin is not a terminal: running headless (log in $log)"
     mode=headless
 fi
+if ((serial_keys)) && [[ $mode == console ]]; then
+    note "--serial-keys: the terminal is the serial console (curses would"
+    note "take it too): running headless"
+    mode=headless
+fi
 case $mode in
 window) ;;
 console) args+=(-display curses) ;;
@@ -348,13 +366,23 @@ test_mode=0
 for word in $cmdline; do
     [[ $word == test ]] && test_mode=1
 done
-if ((!test_mode)) && [[ $firmware != uefi ]]; then
+if ((!test_mode)) && [[ $firmware != uefi ]] && ((!serial_keys)); then
     exec "$qemu" "${args[@]}"
+fi
+# With --serial-keys, QEMU's stdout (COM1) goes through tee to the
+# terminal and the log; -i: Ctrl-C ends QEMU, and tee writes what is left.
+com1_out=1
+tee_pid=
+if ((serial_keys)); then
+    exec {com1_out}> >(tee -i "$log")
+    tee_pid=$!
 fi
 status=0
 if [[ $mode == headless ]]; then
     # QEMU runs as a child here: pass a kill of this script on to it.
-    "$qemu" "${args[@]}" &
+    # Stdin explicitly: a background job's is /dev/null otherwise, and
+    # with --serial-keys it is COM1.
+    "$qemu" "${args[@]}" <&0 >&"$com1_out" &
     qemu_pid=$!
     trap 'kill "$qemu_pid" 2>/dev/null' TERM INT HUP
     wait "$qemu_pid" || status=$?
@@ -364,7 +392,11 @@ if [[ $mode == headless ]]; then
     fi
 else
     # In the foreground, so that a window or the terminal keeps stdin.
-    "$qemu" "${args[@]}" || status=$?
+    "$qemu" "${args[@]}" >&"$com1_out" || status=$?
+fi
+if [[ -n $tee_pid ]]; then
+    exec {com1_out}>&-
+    wait "$tee_pid" 2>/dev/null || true
 fi
 # OVMF and GRUB under UEFI draw on the serial port too, with terminal
 # escape codes: keep the log plain text.

@@ -23,7 +23,9 @@ void timer_init(unsigned hz) {
     outb(PIC1_DATA, 0x01); /* ICW4: 8086 mode */
     outb(PIC2_DATA, 0x01);
     io_wait();
-    outb(PIC1_DATA, 0xFC); /* unmask IRQ 0 (timer) and 1 (keyboard) */
+    /* Unmask IRQ 0 (timer), 1 (keyboard) and, with a UART, 4 (COM1 keys;
+     * the 8259 latches an edge that came while it was masked). */
+    outb(PIC1_DATA, serial_keys_start() ? 0xEC : 0xFC);
     outb(PIC2_DATA, 0xFF);
 
     unsigned divisor = PIT_HZ / hz;

@@ -64,6 +64,7 @@
 #define INT_IRQ0       32
 #define INT_TIMER      (INT_IRQ0 + 0)
 #define INT_KEYBOARD   (INT_IRQ0 + 1)
+#define INT_SERIAL     (INT_IRQ0 + 4) /* COM1 */
 #define INT_SPURIOUS7  (INT_IRQ0 + 7)
 #define INT_SPURIOUS15 (INT_IRQ0 + 15)
 #define INT_SYSCALL    256 /* pseudo-vector: frame was saved by syscall entry */

@@ -74,17 +74,100 @@ class Screen:
         return self.chars[row][col], self.attrs[row][col]
 
 
+class _SerialLine:
+    """The far end of COM1: two named pipes (-chardev pipe: QEMU writes
+    what the guest sends to PATH.out and reads what it receives from
+    PATH.in). A thread copies PATH.out to the log file, as -serial file:
+    would; send() writes to PATH.in. Pipes, not a socket: QEMU writes a
+    byte at a time, and a unix socket is full after a few hundred such
+    writes, which holds the guest's transmitter up whenever the reader
+    lags (the kernel's bounded wait for the UART then gives up and bytes
+    are lost); a pipe of 1 MiB holds every byte. The harness opens both
+    ends read-write so that neither open nor read ever waits for QEMU."""
+
+    PIPE_SIZE = 1 << 20
+
+    def __init__(self, path, log_path):
+        self.path = path
+        self.log_path = log_path
+        self.fd_in = self.fd_out = None
+        self.thread = None
+        self.stop = threading.Event()
+
+    def qemu_args(self):
+        return ["-chardev", "pipe,id=com1,path=" + self.path,
+                "-serial", "chardev:com1"]
+
+    def listen(self):
+        import fcntl
+        for end in (".in", ".out"):
+            os.mkfifo(self.path + end)
+        self.fd_in = os.open(self.path + ".in", os.O_RDWR)
+        self.fd_out = os.open(self.path + ".out", os.O_RDWR | os.O_NONBLOCK)
+        for fd in (self.fd_in, self.fd_out):
+            try:
+                fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, self.PIPE_SIZE)
+            except OSError:
+                pass  # the default 64 KiB then
+        open(self.log_path, "wb").close()
+        self.thread = threading.Thread(target=self._copy, daemon=True)
+        self.thread.start()
+
+    def _drain(self, log):
+        while True:
+            try:
+                data = os.read(self.fd_out, 65536)
+            except BlockingIOError:
+                return
+            if not data:
+                return
+            log.write(data)
+            log.flush()
+
+    def _copy(self):
+        import select
+        with open(self.log_path, "ab") as log:
+            poller = select.poll()
+            poller.register(self.fd_out, select.POLLIN)
+            while not self.stop.is_set():
+                if poller.poll(50):
+                    self._drain(log)
+            self._drain(log)
+
+    def send(self, data):
+        """Blocks only while the 1 MiB pipe is full (the guest not reading)."""
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.fd_in, view):]
+
+    def finish(self, timeout=5):
+        """Once QEMU has ended: the log then holds all it sent."""
+        self.stop.set()
+        if self.thread:
+            self.thread.join(timeout)
+
+    def close(self):
+        self.finish()
+        for fd in (self.fd_in, self.fd_out):
+            if fd is not None:
+                os.close(fd)
+        self.fd_in = self.fd_out = None
+
+
 class Machine:
     def __init__(self, ctx, name, cmdline, firmware="bios", media="cdrom",
                  timeout=60, machine=None, cpus=1, memory=None, cpu=None,
-                 qemu_args=(), usb=None):
+                 qemu_args=(), usb=None, serial_keys=False):
         """machine: QEMU -machine (default: pc under BIOS, q35 under UEFI);
         cpus: -smp; memory: -m (default from tools/qemu-defaults.sh); cpu:
         -cpu model and flags, e.g. "qemu64,-nx" (default: QEMU's);
         qemu_args: extra QEMU arguments, appended last (e.g. a -cpu model
         without a feature); usb: "kbd" or "hub", an xHCI controller with a
         USB keyboard on its first port or behind a hub there (tools/qemu.sh
-        --usb-kbd, --usb-hub)."""
+        --usb-kbd, --usb-hub); serial_keys: COM1 on a socket that the
+        harness serves, so that serial_write() can send it bytes (keys) while
+        QEMU still writes every byte the kernel sends to the log file
+        (tools/qemu.sh --serial-keys does the same on the terminal)."""
         self.ctx = ctx
         self.dir = os.path.join(ctx.build, "tests", name)
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -94,11 +177,14 @@ class Machine:
         self.timeout = timeout
         self.deadline = None
         self.cmdline = cmdline
+        self.com1 = _SerialLine(os.path.join(self.dir, "com1"),
+                                self.log_path) if serial_keys else None
         # The machine is tools/qemu.sh's (a workflow test compares them).
         args = [ctx.qemu, "-m", memory or DEFAULTS["QEMU_MEMORY"],
                 "-smp", str(cpus), "-nic", DEFAULTS["QEMU_NIC"],
                 "-display", "none",
-                "-serial", "file:" + self.log_path,
+] + (self.com1.qemu_args() if self.com1 else
+              ["-serial", "file:" + self.log_path]) + [
                 "-monitor", "unix:%s,server,nowait" % self.sock_path,
                 "-device", DEFAULTS["QEMU_DEBUG_EXIT"],
                 "-no-reboot",
@@ -153,6 +239,8 @@ class Machine:
         self.kill()
 
     def start(self):
+        if self.com1:
+            self.com1.listen()
         self.started = time.monotonic()
         self.deadline = self.started + self.timeout
         self.proc = subprocess.Popen(self.args, stdin=subprocess.DEVNULL,
@@ -173,6 +261,8 @@ class Machine:
         if self.proc and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+        if self.com1:
+            self.com1.close()
 
     def _save_last_screen(self):
         """Copies the console cells to LAST_SCREEN (atomically, so a reader
@@ -289,6 +379,18 @@ class Machine:
     def sendkey(self, key):
         self.monitor("sendkey " + key)
 
+    def serial_write(self, data):
+        """Sends bytes to COM1, as a serial terminal would (needs
+        serial_keys=True)."""
+        if not self.com1:
+            raise ValueError("serial_write needs Machine(serial_keys=True)")
+        self.com1.send(data)
+
+    def serial_break(self):
+        """A break condition on COM1's line (the UART reads a null byte
+        with its break bit set)."""
+        self.monitor("chardev-send-break com1")
+
     def screen(self):
         """Reads the console cells from guest memory with the VM paused, so
         the screen is one consistent frame."""
@@ -322,6 +424,8 @@ class Machine:
         rc = self.proc.poll()
         if rc is None:
             return "running"
+        if self.com1:
+            self.com1.finish()
         if rc == 33:
             return "pass"
         if rc == 35:
