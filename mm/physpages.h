@@ -2,8 +2,8 @@
  * managed pages has a kind, an owner and a reference count here.
  *
  * Ownership rules:
- * - A free page has refcount 0 and kind PAGE_FREE. Only kalloc and kfree
- *   change that.
+ * - A free page has refcount 0 and kind PAGE_FREE. Only the kalloc calls
+ *   (kalloc_at too) and kfree change that.
  * - A user page's refcount is the number of page-table entries that map it
  *   (fork sharing raises it with kref; mm/uvm.h keeps the rule for maps,
  *   shared and copy-on-write pages). Its pid is the process that
@@ -65,6 +65,10 @@ void* kalloc_zeroed(enum page_kind kind, int pid);
  * address src (fork's copies, copy-on-write): written once, not filled
  * with 0xCC first. */
 void* kalloc_copy(enum page_kind kind, int pid, const void* src);
+/* kalloc_zeroed, but of the physical page at pa itself: NULL unless pa is
+ * a page-aligned managed page that is free (the stencil's user pages, one
+ * physical page per virtual address, before handout step 3). */
+void* kalloc_at(uint64_t pa, enum page_kind kind, int pid);
 /* Drops one reference to the page at kernel address kva; frees it at 0.
  * kva NULL is ignored. Panics on a page that is not allocated. */
 void kfree(void* kva);
