@@ -45,6 +45,12 @@ ROWS, COLS = 25, 80
 LOG_LIMIT = int(os.environ.get("WEENSY_LOG_LIMIT", "0") or 0)
 LAST_SCREEN = os.environ.get("WEENSY_LAST_SCREEN")
 SCREEN_POLL = float(os.environ.get("WEENSY_SCREEN_POLL", "0.5"))
+# Test mode's verdict when every process called exit and exit returned (a
+# kernel before handout step 7: kernel/exitpark.c), QEMU status 37.
+UNFREED = "pass (exit not implemented: memory not freed)"
+# Whether expect("pass") also takes UNFREED: set by cases for a test graded
+# in a step before 7 (cases.exit_optional); never for a step-7 test.
+ACCEPT_UNFREED = False
 
 
 class TestFailure(Exception):
@@ -326,6 +332,8 @@ class Machine:
             return "pass"
         if rc == 35:
             return "fail"
+        if rc == 37:
+            return UNFREED
         if rc == 0:
             # The kernel's line, at a line start: a process cannot forge it.
             powered = re.search(r"^poweroff:", self.log(), re.M)
@@ -350,7 +358,11 @@ class Machine:
                     return "timeout"
 
     def expect(self, outcome):
+        """Waits for QEMU to end with outcome. "pass" also takes UNFREED
+        when ACCEPT_UNFREED is set (a test of steps 1-6 needs no exit)."""
         got = self.wait_exit()
+        if outcome == "pass" and got == UNFREED and ACCEPT_UNFREED:
+            return
         if got != outcome:
             self.fail("expected the machine to end with '%s', got '%s'" %
                       (outcome, got))

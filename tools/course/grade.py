@@ -445,6 +445,9 @@ def grade(a):
         raise GradeError("--log-limit, --timeout-scale and --min-timeout "
                          "must be positive")
     LOG_LIMIT = a.log_limit << 20
+    # The tests place themselves by the same points file (cases.graded_group:
+    # a test of steps 1-6 takes the verdict of a kernel whose exit returns).
+    os.environ["WEENSY_POINTS"] = os.path.abspath(a.points)
     extra = [os.path.abspath(d) for d in a.extra_tests]
     for d in extra:
         if not os.path.isdir(d):
