@@ -7,7 +7,16 @@
  *   copy-on-write and shared pages too;
  * - a private writable page is mapped once; a copy-on-write entry is
  *   read-only and not also MAP_SHARED (mm/uvm.h);
- * - a page-table page is used exactly once, by the process that owns it. */
+ * - a page-table page is used exactly once, by the process that owns it.
+ *
+ * One more state is legal, the stencil's before handout step 2: processes
+ * whose pt is the kernel's own table (vm_space_new hands it out). That
+ * table is checked once, however many share it: every entry in user space
+ * maps its own address (pa == va, as before step 3); a user page there
+ * belongs to a live process that shares the table; anything else there is
+ * the kernel's identity mapping of its own, a free or a reserved page, user
+ * accessible or not (the handout's initial state). A process with a table
+ * of its own gets none of this. */
 #include "kernel/memviewer.h"
 
 #include "lib/string.h"
@@ -62,6 +71,40 @@ static void check_user_mapping(struct pagefacts* f, const struct vmiter* it,
     }
 }
 
+/* Whether a live process uses the kernel's table as its own. */
+static bool shares_kernel_table(int pid) {
+    return pid > 0 && pid < NPROC && procs[pid].state != P_FREE &&
+           procs[pid].pt == vm_kernel_pagetable();
+}
+
+/* The kernel's table, as the space that processes share before step 2. */
+static void walk_shared(struct pagefacts* f) {
+    pagetable* kpt = vm_kernel_pagetable();
+    for (struct ptiter it = ptiter_below(kpt, MEMSIZE_VIRTUAL);
+         !ptiter_done(&it); ptiter_next(&it)) {
+        const struct physpage* pp = physpage_of(ptiter_pa(&it));
+        if (!pp || pp->kind != PAGE_KERNEL) {
+            fail(f, ptiter_pa(&it), "kernel table uses a non-kernel page:", 0);
+        }
+    }
+    for (struct vmiter it = vmiter_at(kpt, PROC_START_ADDR);
+         vmiter_find_present(&it, MEMSIZE_VIRTUAL); vmiter_next(&it)) {
+        uint64_t pa = vmiter_pa(&it);
+        const struct physpage* pp = physpage_of(pa);
+        if (pa != vmiter_va(&it) || !pp) {
+            fail(f, vmiter_va(&it), "shared kernel table: not identity at va",
+                 0);
+        } else if (pp->kind != PAGE_USER) {
+            continue; /* the kernel's own identity mapping */
+        } else if (!shares_kernel_table(pp->pid)) {
+            fail(f, pa,
+                 "user page of no process in the kernel table:", pp->pid);
+        } else {
+            check_user_mapping(f, &it, pp->pid);
+        }
+    }
+}
+
 static void walk_process(struct pagefacts* f, const struct proc* p) {
     note_table(f, kva2pa(p->pt), p->pid);
     /* Tables that map nothing below MEMSIZE_VIRTUAL are not visited: if
@@ -108,10 +151,16 @@ static void check_counts(struct pagefacts* f) {
 int memcheck(struct pagefacts facts[NPAGES_PHYSICAL]) {
     errors = 0;
     memset(facts, 0, sizeof(struct pagefacts) * NPAGES_PHYSICAL);
+    bool shared = false;
     for (int i = 1; i < NPROC; ++i) {
-        if (procs[i].state != P_FREE) {
+        if (shares_kernel_table(i)) {
+            shared = true;
+        } else if (procs[i].state != P_FREE) {
             walk_process(facts, &procs[i]);
         }
+    }
+    if (shared) {
+        walk_shared(facts);
     }
     check_counts(facts);
     return errors;

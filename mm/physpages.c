@@ -90,22 +90,29 @@ static struct physpage* find_free(void) {
     return NULL;
 }
 
-/* Takes a free page for kind and pid, unfilled; NULL when none is free
- * or fault injection says this call fails. */
-static void* take_page(enum page_kind kind, int pid) {
+/* Counts one kalloc call; true when fault injection says it fails. */
+static bool injected_failure(void) {
     ++calls;
-    if ((fail_nth && calls == fail_nth) || (fail_from && calls >= fail_from)) {
-        return NULL;
-    }
-    struct physpage* pp = find_free();
-    if (!pp) {
-        return NULL;
-    }
+    return (fail_nth && calls == fail_nth) || (fail_from && calls >= fail_from);
+}
+
+/* Gives the free page pp to kind and pid, unfilled: its kernel address. */
+static void* claim(struct physpage* pp, enum page_kind kind, int pid) {
     pp->kind = kind;
     pp->pid = (uint8_t) pid;
     pp->refcount = 1;
     ++mm_changes;
     return pa2kva((uint64_t) (pp - physpages) * PAGESIZE);
+}
+
+/* Takes a free page for kind and pid, unfilled; NULL when none is free
+ * or fault injection says this call fails. */
+static void* take_page(enum page_kind kind, int pid) {
+    if (injected_failure()) {
+        return NULL;
+    }
+    struct physpage* pp = find_free();
+    return pp ? claim(pp, kind, pid) : NULL;
 }
 
 void* kalloc(enum page_kind kind, int pid) {
@@ -129,6 +136,17 @@ void* kalloc_zeroed(enum page_kind kind, int pid) {
     if (kva) {
         memset(kva, 0, PAGESIZE);
     }
+    return kva;
+}
+
+void* kalloc_at(uint64_t pa, enum page_kind kind, int pid) {
+    struct physpage* pp = physpage_of(pa);
+    if (injected_failure() || !pp || !PAGE_ALIGNED(pa) ||
+        pp->kind != PAGE_FREE) {
+        return NULL;
+    }
+    void* kva = claim(pp, kind, pid);
+    memset(kva, 0, PAGESIZE);
     return kva;
 }
 

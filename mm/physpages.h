@@ -65,6 +65,10 @@ void* kalloc_zeroed(enum page_kind kind, int pid);
  * address src (fork's copies, copy-on-write): written once, not filled
  * with 0xCC first. */
 void* kalloc_copy(enum page_kind kind, int pid, const void* src);
+/* kalloc_zeroed, but of the physical page at pa itself: NULL unless pa is
+ * a page-aligned managed page that is free (the stencil's user pages, one
+ * physical page per virtual address, before handout step 3). */
+void* kalloc_at(uint64_t pa, enum page_kind kind, int pid);
 /* Drops one reference to the page at kernel address kva; frees it at 0.
  * kva NULL is ignored. Panics on a page that is not allocated. */
 void kfree(void* kva);

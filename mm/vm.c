@@ -72,6 +72,7 @@ pagetable* vm_kernel_pagetable(void) {
 }
 
 pagetable* vm_space_new(int pid) {
+    /* STEP 2: isolated address spaces */
     pagetable* pt = kalloc_zeroed(PAGE_PAGETABLE, pid);
     if (!pt) {
         return NULL;
@@ -84,9 +85,14 @@ pagetable* vm_space_new(int pid) {
         return NULL;
     }
     return pt;
+    /* STENCIL
+    (void) pid;
+    return kernel_pt;
+    END STEP 2 */
 }
 
 void vm_space_free(pagetable* pt) {
+    /* STEP 7: freeing memory */
     if (rcr3() == kva2pa(pt)) {
         panic("freeing the loaded page table %p", pt);
     }
@@ -103,6 +109,9 @@ void vm_space_free(pagetable* pt) {
         kfree(ptiter_kptr(&it));
     }
     kfree(pt);
+    /* STENCIL
+    (void) pt;
+    END STEP 7 */
 }
 
 uintptr_t vm_low_difference(pagetable* pt) {

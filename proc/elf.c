@@ -106,7 +106,11 @@ static int load_segment(pagetable* pt, int pid, const Elf64_Phdr* ph,
     uint64_t end = ph->p_vaddr + ph->p_memsz;
     for (struct vmiter it = vmiter_at(pt, ROUNDDOWN(ph->p_vaddr, PAGESIZE));
          vmiter_va(&it) < end; vmiter_next(&it)) {
+        /* STEP 3: virtual page allocation */
         void* page = kalloc_zeroed(PAGE_USER, pid);
+        /* STENCIL
+        void* page = kalloc_at(vmiter_va(&it), PAGE_USER, pid);
+        END STEP 3 */
         if (!page) {
             return E_NOMEM;
         }

@@ -26,13 +26,22 @@ void proc_set_all_exited_hook(void (*hook)(void)) {
     all_exited_hook = hook;
 }
 
-/* Maps the user stack page; %rsp starts at its top. */
-static int map_stack(pagetable* pt, int pid) {
+/* Before handout step 4 every process has its own slot of the user range,
+ * PROC_SIZE bytes from PROC_START_ADDR + (pid - 1) * PROC_SIZE (where the
+ * allocators are linked: userland/CMakeLists.txt), its stack at the top. */
+#define PROC_SIZE 0x40000UL
+
+/* Maps the user stack page at va for process pid. */
+static int map_stack(pagetable* pt, int pid, uintptr_t va) {
+    /* STEP 3: virtual page allocation */
     void* page = kalloc_zeroed(PAGE_USER, pid);
+    /* STENCIL
+    void* page = kalloc_at(va, PAGE_USER, pid);
+    END STEP 3 */
     if (!page) {
         return E_NOMEM;
     }
-    struct vmiter it = vmiter_at(pt, USER_STACK_PAGE);
+    struct vmiter it = vmiter_at(pt, va);
     if (vmiter_try_map(&it, kva2pa(page), PTE_PWU_NX) != 0) {
         kfree(page);
         return E_NOMEM;
@@ -51,10 +60,15 @@ int proc_spawn(int pid, const struct boot_module* m) {
         log_printf("spawn: out of memory for '%s'\n", m->name);
         return E_NOMEM;
     }
+    /* STEP 4: overlapping address spaces */
+    uintptr_t stack_top = MEMSIZE_VIRTUAL; /* the same in every space */
+    /* STENCIL
+    uintptr_t stack_top = PROC_START_ADDR + pid * PROC_SIZE;
+    END STEP 4 */
     uint64_t entry;
     int r = elf_load(pt, pid, m->name, m->data, m->size, &entry);
     if (r == 0) {
-        r = map_stack(pt, pid);
+        r = map_stack(pt, pid, stack_top - PAGESIZE);
     }
     if (r != 0) {
         vm_space_free(pt);
@@ -62,7 +76,7 @@ int proc_spawn(int pid, const struct boot_module* m) {
     }
     memset(&p->regs, 0, sizeof(p->regs));
     p->regs.rip = entry;
-    p->regs.rsp = MEMSIZE_VIRTUAL;
+    p->regs.rsp = stack_top;
     p->regs.cs = SEG_UCODE;
     p->regs.ss = SEG_UDATA;
     p->regs.rflags = RFLAGS_IF;

@@ -113,7 +113,17 @@ LIGHT_SYSCALL(sys_page_alloc) {
     if (!user_page_addr_ok(va)) {
         return E_INVAL;
     }
+    /* STEP 3: virtual page allocation */
     return uvm_map(p->pt, p->pid, va, 1, PTE_PWU_NX);
+    /* STENCIL
+    void* page = kalloc_at(va, PAGE_USER, p->pid);
+    struct vmiter it = vmiter_at(p->pt, va);
+    if (!page || vmiter_try_map(&it, va, PTE_PWU_NX) != 0) {
+        kfree(page);
+        return E_NOMEM;
+    }
+    return 0;
+    END STEP 3 */
 }
 
 static int64_t sys_fork(struct proc* p) {

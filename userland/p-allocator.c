@@ -29,7 +29,12 @@ int process_main(void) {
     assert(banner[0] == 'W' && banner[sizeof(banner) - 1] == 0);
     uint8_t* heap_bottom = (uint8_t*) ROUNDUP((uintptr_t) end, PAGESIZE);
     uint8_t* heap_top = heap_bottom;
-    uint8_t* stack_bottom = (uint8_t*) USER_STACK_PAGE;
+    /* The heap stops below this process's stack page, wherever the kernel
+     * put it (USER_STACK_PAGE once handout step 4 is done; the top of this
+     * process's slot in the stencil, where the allocators share a space). */
+    uintptr_t rsp;
+    __asm__ volatile("movq %%rsp, %0" : "=r"(rsp));
+    uint8_t* stack_bottom = (uint8_t*) ROUNDDOWN(rsp - 1, PAGESIZE);
     int result = 0;
 
     uint64_t tick = sys_ticks();
