@@ -1,24 +1,29 @@
-/* exitpark.c: test mode's verdict for a kernel whose exit system call
- * returns. The tests of steps 1-6 end by every process calling exit; a
- * kernel without step 7 cannot end them, so without this those tests
- * would need step 7 to pass. Here a process whose exit returned is
- * parked: blocked forever (SLEEP_FOREVER), never freed, counted done.
- * When only parked processes are left, test mode leaves QEMU with its own
- * code (0x12), distinct from the full pass (0x10, every process ended and
- * every page back), so a test that needs exit or a clean memory check can
- * tell the two apart. Nothing here runs in the finished kernel: its exit
- * never returns. */
+/* exitpark.c: test mode's verdict for a kernel that does not free memory
+ * yet. Until handout step 7 the stencil's exit returns E_NOSYS and ending
+ * a process gives nothing back, yet the tests of steps 1-6 end by every
+ * process calling exit, and some by a process faulting or by a soft
+ * reboot. So that those tests need only the steps they grade:
+ * - a process whose exit returned is parked: blocked forever
+ *   (SLEEP_FOREVER), never freed, counted as done;
+ * - with the command-line word `unfreed` (the harness adds it for a test
+ *   graded before step 7), the leak checks' findings that never freeing
+ *   must cause are logged and shown but do not fail the run.
+ * Either way the run then ends with its own code (0x12), distinct from the
+ * full pass (0x10: every process ended, every page back, no error), so a
+ * test of step 7 still fails. Nothing here changes the finished kernel:
+ * its exit never returns and it leaks nothing. */
 #include "kernel/exitpark.h"
 
-#include "arch/x86_64/devices.h"
 #include "kernel/config.h"
 #include "kernel/kernel.h"
 #include "kernel/log.h"
+#include "lib/string.h"
 
 /* The page table each parked slot had when parked: a slot counts as
  * parked only while it still holds that process, blocked forever (a slot
  * freed by kill and reused holds another page table or another state). */
 static pagetable* parked_pt[NPROC];
+static bool unfreed_seen;
 
 static bool is_parked(const struct proc* p) {
     return p->state == P_BLOCKED && p->wake_tick == SLEEP_FOREVER &&
@@ -54,7 +59,8 @@ void exitpark_check(void) {
         ++parked;
     }
     if (parked > 0) {
-        kernel_all_parked(parked);
+        log_printf("all %d processes called exit, which returned\n", parked);
+        kernel_unfreed_verdict("exit not implemented");
     }
 }
 
@@ -62,4 +68,30 @@ void exitpark_forget(void) {
     for (int i = 0; i < NPROC; ++i) {
         parked_pt[i] = NULL;
     }
+}
+
+static bool starts_with(const char* s, const char* prefix) {
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool exitpark_tolerates(const char* msg) {
+    /* memcheck's "leaked user page", "leaked page-table page", the free
+     * count's "leak: ...", and the refcount of a page shared with a
+     * process that ended without unmapping it. */
+    if (!kconfig.test || !kconfig.unfreed ||
+        !(starts_with(msg, "leak") || starts_with(msg, "refcount differs"))) {
+        return false;
+    }
+    if (!unfreed_seen) {
+        /* Not "PAGE TABLE ERROR": in this run it is none. Logged once. */
+        log_printf("unfreed: %s: memory not given back, tolerated (this test "
+                   "does not grade step 7)\n",
+                   msg);
+    }
+    unfreed_seen = true;
+    return true;
+}
+
+bool exitpark_unfreed_seen(void) {
+    return unfreed_seen;
 }

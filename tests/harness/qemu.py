@@ -45,11 +45,13 @@ ROWS, COLS = 25, 80
 LOG_LIMIT = int(os.environ.get("WEENSY_LOG_LIMIT", "0") or 0)
 LAST_SCREEN = os.environ.get("WEENSY_LAST_SCREEN")
 SCREEN_POLL = float(os.environ.get("WEENSY_SCREEN_POLL", "0.5"))
-# Test mode's verdict when every process called exit and exit returned (a
-# kernel before handout step 7: kernel/exitpark.c), QEMU status 37.
-UNFREED = "pass (exit not implemented: memory not freed)"
-# Whether expect("pass") also takes UNFREED: set by cases for a test graded
-# in a step before 7 (cases.exit_optional); never for a step-7 test.
+# Test mode's verdict for a run that ended without its memory given back
+# (a kernel before handout step 7, kernel/exitpark.c: exit returned, or a
+# leak tolerated under the word `unfreed`), QEMU status 37.
+UNFREED = "pass (memory not freed)"
+# Set by cases for a test graded in a step before 7 (cases.exit_optional),
+# never for a step-7 test: a test-mode command line then gets the word
+# `unfreed` (leaks are not fatal) and expect("pass") also takes UNFREED.
 ACCEPT_UNFREED = False
 
 
@@ -99,6 +101,8 @@ class Machine:
         self.sock_path = os.path.join(self.dir, "monitor.sock")
         self.timeout = timeout
         self.deadline = None
+        if ACCEPT_UNFREED and "test" in cmdline.split():
+            cmdline += " unfreed"
         self.cmdline = cmdline
         # The machine is tools/qemu.sh's (a workflow test compares them).
         args = [ctx.qemu, "-m", memory or DEFAULTS["QEMU_MEMORY"],
