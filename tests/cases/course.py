@@ -66,8 +66,9 @@ def test_named(results, name):
 def grade_bounded_when_kernel_broken(ctx):
     """A copy of the tree whose kernel does not compile grades 0 with the
     compiler's message; then one whose kernel hangs, floods the log, panics
-    or triple-faults (by command line) grades step 3 to 0 in bounded time,
-    each test with its own reason, every test run, no QEMU left behind."""
+    or triple-faults (by command line) grades steps 3 and 4 to 0 in bounded
+    time, each test with its own reason, every test run, no QEMU left
+    behind."""
     d = workdir(ctx, "course-sabotage")
     src, bld = os.path.join(d, "src"), os.path.join(d, "build")
     copy_source(src)
@@ -100,18 +101,18 @@ def grade_bounded_when_kernel_broken(ctx):
     report = os.path.join(d, "report.html")
     status, out, secs, res = grade_copy(
         src, bld, "a sabotaged kernel",
-        ["--only", "step3", "--timeout-scale", "1", "--min-timeout",
+        ["--only", "step3,step4", "--timeout-scale", "1", "--min-timeout",
          str(bound), "--log-limit", "2", "--html", report], 900)
     if status != 1 or res["score"] != 0:
-        raise TestFailure("a broken kernel should grade step 3 to 0 with "
+        raise TestFailure("a broken kernel should grade steps 3-4 to 0 with "
                           "status 1; got status %d, score %r:\n%s" %
                           (status, res["score"], out[-3000:]))
     want = {
-        "step3: allocators-pace-by-the-timer": r"^FAILED: no verdict within",
-        "step3: kalloc-scattered-order": r"^FAILED: the kernel log passed "
+        "step4: allocators-pace-by-the-timer": r"^FAILED: no verdict within",
+        "step4: kalloc-scattered-order": r"^FAILED: the kernel log passed "
                                          r"2 MiB",
         "step3: page-alloc-bad-addresses": r"^FAILED: .*\bfail\b",
-        "step3: handout-allocator-fills-memory": r"^FAILED: .*\breset\b",
+        "step4: handout-allocator-fills-memory": r"^FAILED: .*\breset\b",
     }
     for name, reason in want.items():
         got = test_named(res, name)["output"].splitlines()[0]

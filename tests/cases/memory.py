@@ -78,7 +78,7 @@ def allocators_exhaust_memory(ctx):
     exhaust(ctx, "exhaust")
 
 
-@test("step3")
+@test("step3", "step4")
 def allocators_pace_by_the_timer(ctx):
     """The allocators pace themselves by the timer (SPEC section 10): memory
     fills in about 5-10 s whatever the CPU speed, pid N about N times as fast
@@ -106,7 +106,7 @@ def allocators_pace_by_the_timer(ctx):
         m.expect("pass")
 
 
-@test("step3")
+@test("step3", "step4")
 def kalloc_scattered_order(ctx):
     with Machine(ctx, "scatter-syscalls", "test kalloc=scatter run=t-syscalls",
                  timeout=BIOS_TIMEOUT) as m:
