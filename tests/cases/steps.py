@@ -1,11 +1,15 @@
-"""steps.py: one test each for handout steps 1 and 2 that needs nothing
+"""steps.py: one test each for handout steps 1, 2 and 3 that needs nothing
 else: no fork (step 5), no exit (step 7), no extras. The course's proof
 (tests/cases/course.py) grades every `--upto N` stencil, so each step needs
 a test that fails without it and passes with only the steps before it; the
 older tests of these steps fork or sleep."""
+import os
+import time
+
 import screen as scr
-from qemu import Machine
-from cases import BIOS_TIMEOUT, test, need_log, refuse_log, run_program
+from qemu import Machine, TestFailure
+from cases import (BIOS_TIMEOUT, ROOT, test, need_log, refuse_log,
+                   run_program)
 
 
 @test("step1")
@@ -63,3 +67,45 @@ def address_spaces_own_pages(ctx):
                           check=lambda s, pid: own_pages_only(m, s, pid))
         m.sendkey("x")
         m.expect("pass")
+
+
+@test("step3")
+def user_pages_any_physical_page(ctx):
+    """With kalloc=scatter the four allocators' heap pages come from
+    anywhere in memory: key p's map dump shows each allocator with heap
+    pages whose physical address differs from their virtual one, every one
+    a user page of its own (step 3 needing nothing else: before step 4 each
+    heap stops at its own stack, long before memory is full)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "parse_log", os.path.join(ROOT, "tools", "parse_log.py"))
+    parse_log = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(parse_log)
+    with Machine(ctx, "any-page", "test kalloc=scatter run=allocators",
+                 timeout=BIOS_TIMEOUT) as m:
+        m.wait_log(r"^spawn: pid 4 ", what="four allocators")
+        time.sleep(2)  # the allocators' heaps grow a few pages a second
+        m.sendkey("p")
+        m.wait_log(r"^MAPDUMP END ", what="the map dump of key p")
+        m.sendkey("x")
+        m.expect("pass")
+        dumps, _ = parse_log.parse(m.log().splitlines())
+    d = dumps[0]
+    for pid in (1, 2, 3, 4):
+        heap = [(va, pa) for p, va, pa, perm in d.vmaps
+                if p == pid and va >= scr.PROC_START and perm[1:3] == "WU"]
+        if not heap:
+            raise TestFailure("pid %d maps no writable user page" % pid)
+        for va, pa in heap:
+            kind, owner, _ = parse_log.page_of(d, pa)
+            if kind != "user" or owner != pid:
+                raise TestFailure("pid %d maps va 0x%x to page 0x%x, a %s "
+                                  "page of pid %d, not its own" %
+                                  (pid, va, pa, kind, owner))
+        moved = [(va, pa) for va, pa in heap if va != pa]
+        if not moved:
+            raise TestFailure("every writable page of pid %d sits at the "
+                              "physical address of its virtual one (%d "
+                              "pages, e.g. 0x%x): page_alloc should take "
+                              "any free page (kalloc=scatter)" %
+                              (pid, len(heap), heap[0][0]))
