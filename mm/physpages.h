@@ -2,8 +2,8 @@
  * managed pages has a kind, an owner and a reference count here.
  *
  * Ownership rules:
- * - A free page has refcount 0 and kind PAGE_FREE. Only kalloc and kfree
- *   change that.
+ * - A free page has refcount 0 and kind PAGE_FREE. Only the kalloc calls
+ *   (kalloc_at too) and kfree change that.
  * - A user page's refcount is the number of page-table entries that map it
  *   (fork sharing raises it with kref; mm/uvm.h keeps the rule for maps,
  *   shared and copy-on-write pages). Its pid is the process that

@@ -163,6 +163,18 @@ def healthy(m):
                m.outcome())
 
 
+def screen_of(m):
+    """m's screen; when QEMU has gone (test mode ends it on an error),
+    the reason from the log instead of a broken monitor connection."""
+    healthy(m)
+    try:
+        return m.screen()
+    except OSError:
+        time.sleep(0.5)
+        healthy(m)
+        raise
+
+
 def views(m, check, seconds=8):
     """check(screen, pid) on the view of every allocator (the viewer moves
     to the next process every half second); fails when one never shows."""
@@ -171,7 +183,7 @@ def views(m, check, seconds=8):
         if time.monotonic() > deadline:
             m.fail("the viewer never showed pids %s" %
                    sorted(set(ALLOCATORS) - seen))
-        s = m.screen()
+        s = screen_of(m)
         pid = scr.view_pid(s)
         if pid in ALLOCATORS and pid not in seen:
             try:
@@ -181,7 +193,7 @@ def views(m, check, seconds=8):
                 # A read can land between two frames: fail only on the
                 # same view read again.
                 time.sleep(0.05)
-                s = m.screen()
+                s = screen_of(m)
                 if scr.view_pid(s) == pid:
                     check(s, pid)
                     seen.add(pid)
@@ -289,7 +301,7 @@ def stencil_initial_state(ctx):
                    what="the call of process.h's sys_exit()")
         time.sleep(2)
         healthy(m)
-        s = m.screen()
+        s = screen_of(m)
         if scr.view_pid(s) != 1:
             m.fail("after a sys_exit() the stencil cannot do, pid 1 should "
                    "live on (yielding), in the view; row 10: %r" % s.chars[10])
