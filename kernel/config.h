@@ -23,7 +23,8 @@ struct kconfig {
     bool screendump_on_exit; /* dumpscreen: log the screen at the end */
     bool mapdump_on_exit;    /* mapdump: log the memory map at the end */
     /* unfreed: a test that does not grade freeing memory (handout step 7):
-     * in test mode a leak is reported but not fatal (kernel/exitpark.c) */
+     * in test mode a process whose exit returned is parked and a leak is
+     * logged, not fatal (kernel/exitpark.c) */
     bool unfreed;
 
     /* Machine tests (tests/cases/machines.py, power.py). */

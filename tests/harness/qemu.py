@@ -45,9 +45,9 @@ ROWS, COLS = 25, 80
 LOG_LIMIT = int(os.environ.get("WEENSY_LOG_LIMIT", "0") or 0)
 LAST_SCREEN = os.environ.get("WEENSY_LAST_SCREEN")
 SCREEN_POLL = float(os.environ.get("WEENSY_SCREEN_POLL", "0.5"))
-# Test mode's verdict for a run that ended without its memory given back
-# (a kernel before handout step 7, kernel/exitpark.c: exit returned, or a
-# leak tolerated under the word `unfreed`), QEMU status 37.
+# Test mode's verdict, under the word `unfreed`, for a run that ended
+# without its memory given back (a kernel before handout step 7,
+# kernel/exitpark.c: exit returned, or a leak tolerated), QEMU status 37.
 UNFREED = "pass (memory not freed)"
 # Set by cases for a test graded in a step before 7 (cases.exit_optional),
 # never for a step-7 test: a test-mode command line then gets the word
