@@ -22,8 +22,11 @@
 #include "lib/string.h"
 
 /* The page table each parked slot had when parked: a slot counts as
- * parked only while it still holds that process, blocked forever (a slot
- * freed by kill and reused holds another page table or another state). */
+ * parked only while it is still blocked forever with that table. A slot
+ * freed by kill (an extra) and reused holds a new process: runnable, with
+ * a table of its own (before step 2 every process has the kernel's table,
+ * but then there is no fork to reuse a slot, only a soft reboot, which
+ * forgets them all). */
 static pagetable* parked_pt[NPROC];
 static bool unfreed_seen;
 

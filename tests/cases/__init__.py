@@ -28,8 +28,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
 # one it grades with): it says in which step each test is graded.
 POINTS = os.environ.get("WEENSY_POINTS") or os.path.join(
     ROOT, "tools", "course", "points.json")
-# The steps whose tests pass on a kernel without step 7, whose exit
-# returns: test mode's verdict is then qemu.UNFREED in place of "pass".
+# The steps whose tests must pass on a kernel without step 7 (exit returns,
+# nothing is freed): they boot test mode with the word `unfreed`
+# (kernel/exitpark.c) and take its verdict qemu.UNFREED as a pass.
 EXIT_OPTIONAL = {"step%d" % n for n in range(1, 7)}
 
 
@@ -58,8 +59,8 @@ def exit_optional(name):
 
 def test(*labels):
     """Registers a test under the given labels (at least one). While it
-    runs, expect("pass") also takes qemu.UNFREED if the test is graded in
-    steps 1-6 (exit_optional)."""
+    runs, if it is graded in steps 1-6 (exit_optional), test-mode machines
+    get the word `unfreed` and expect("pass") also takes qemu.UNFREED."""
     if not labels or callable(labels[0]):
         raise TypeError("@test needs labels, e.g. @test('step3')")
 
