@@ -12,7 +12,8 @@
  * graded before step 7); then parks p (it never runs again;
  * its memory stays allocated) and runs the others; once every live
  * process is parked the run ends with the verdict "pass, memory not freed"
- * (kernel_unfreed_verdict). Does not return then. */
+ * (kernel_unfreed_verdict). Does not return then, nor when exit ended p
+ * and still returned (p is free: nothing to return to). */
 void exitpark_exit_returned(struct proc* p, int64_t result);
 /* Under test mode and `unfreed`, gives that verdict if processes are
  * parked and every live process is parked (e.g. the last unparked one faulted).
