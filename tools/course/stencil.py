@@ -190,7 +190,8 @@ def reference_screens(src, screens):
     if not os.path.isdir(d):
         return []
     return [(os.path.join(d, n), n) for n in sorted(os.listdir(d))
-            if n.endswith(".bin") or n == "durations.json"]
+            if (n.endswith(".bin") or n == "durations.json") and
+            os.path.isfile(os.path.join(d, n))]
 
 
 def generate(src, dest, upto=None, keep_extras=False, screens=None):
