@@ -103,6 +103,8 @@ class Machine:
         self.deadline = None
         if ACCEPT_UNFREED and "test" in cmdline.split():
             cmdline += " unfreed"
+        if LAST_SCREEN and "test" in cmdline.split():
+            cmdline += " faildump"  # the screen of a failure too fast to read
         self.cmdline = cmdline
         # The machine is tools/qemu.sh's (a workflow test compares them).
         args = [ctx.qemu, "-m", memory or DEFAULTS["QEMU_MEMORY"],
@@ -186,10 +188,17 @@ class Machine:
 
     def _save_last_screen(self):
         """Copies the console cells to LAST_SCREEN (atomically, so a reader
-        never sees half a file); does nothing once QEMU has ended."""
-        if self.proc.poll() is not None:
-            return
+        never sees half a file); once QEMU has ended, takes the screen the
+        kernel logged right before its `test: FAIL` (word faildump), if
+        any."""
         tmp = LAST_SCREEN + ".part"
+        if self.proc.poll() is not None:
+            cells = self._failure_screen()
+            if cells:
+                with open(tmp, "wb") as f:
+                    f.write(cells)
+                os.replace(tmp, LAST_SCREEN)
+            return
         try:
             self.monitor('pmemsave 0x%x %d "%s"' % (CONSOLE_ADDR,
                                                   ROWS * COLS * 2, tmp))
@@ -197,6 +206,31 @@ class Machine:
                 os.replace(tmp, LAST_SCREEN)
         except (OSError, socket.timeout):
             pass  # QEMU ended between the check and the read
+
+    def _failure_screen(self):
+        """The raw console cells of the screen dump that ends the log just
+        before `test: FAIL`, or None."""
+        m = re.search(r"^SCREEN BEGIN\r?\n((?:[SA]\|.*\|\r?\n){%d})"
+                      r"SCREEN END\r?\ntest: FAIL\s*$" % (2 * ROWS),
+                      self.log(), re.M)
+        if not m:
+            return None
+        lines = m.group(1).splitlines()
+        text = [l[2:-1] for l in lines[0::2] if l.startswith("S|")]
+        attrs = [l[2:-1] for l in lines[1::2] if l.startswith("A|")]
+        if len(text) != ROWS or len(attrs) != ROWS:
+            return None
+        out = bytearray()
+        try:
+            for row, hexs in zip(text, attrs):
+                a = bytes.fromhex(hexs)
+                if len(row) != COLS or len(a) != COLS:
+                    return None
+                for ch, at in zip(row, a):
+                    out += bytes((ord(ch) & 0xFF, at))
+        except ValueError:
+            return None
+        return bytes(out)
 
     def _poll_screen(self):
         while not self.poller_stop.wait(SCREEN_POLL):
@@ -231,7 +265,9 @@ class Machine:
         return "log flood (the kernel log passed %d MiB)" % (LOG_LIMIT >> 20)
 
     def tail(self, n=40):
-        lines = self.log().splitlines()
+        # A screen dump's 50 cell lines would crowd out the log's reasons.
+        lines = [l for l in self.log().splitlines()
+                 if not l.startswith(("S|", "A|"))]
         return "\n".join("    | " + l for l in lines[-n:])
 
     def fail(self, msg):
