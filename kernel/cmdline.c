@@ -40,6 +40,10 @@ static void parse_word(const char* w) {
         kconfig.screendump_on_exit = true;
     } else if (KEY_IS("mapdump") && !value) {
         kconfig.mapdump_on_exit = true;
+    } else if (KEY_IS("faildump") && !value) {
+        kconfig.screendump_on_fail = true;
+    } else if (KEY_IS("unfreed") && !value) {
+        kconfig.unfreed = true;
     } else if (KEY_IS("noemuoff") && !value) {
         kconfig.no_emulator_poweroff = true;
     } else if (KEY_IS("acpiscan") && !value) {

@@ -22,6 +22,11 @@ struct kconfig {
     bool kiretq;             /* kiretq: fault in regs_return on purpose */
     bool screendump_on_exit; /* dumpscreen: log the screen at the end */
     bool mapdump_on_exit;    /* mapdump: log the memory map at the end */
+    bool screendump_on_fail; /* faildump: log the screen on a test failure */
+    /* unfreed: a test that does not grade freeing memory (handout step 7):
+     * in test mode a process whose exit returned is parked and a leak is
+     * logged, not fatal (kernel/exitpark.c) */
+    bool unfreed;
 
     /* Machine tests (tests/cases/machines.py, power.py). */
     bool no_emulator_poweroff; /* noemuoff: power off by ACPI or not at all */

@@ -12,6 +12,7 @@
 #include "kernel/bootinfo.h"
 #include "kernel/config.h"
 #include "kernel/console.h"
+#include "kernel/exitpark.h"
 #include "kernel/ksyms.h"
 #include "kernel/log.h"
 #include "kernel/mapdump.h"
@@ -29,15 +30,23 @@ extern char kernel_image_start[], kernel_image_end[];
 
 static _Noreturn void power_off(const char* why);
 
-void kernel_all_exited(void) {
-    log_printf("all processes have exited\n");
-    bool clean = scenario_check_no_leak();
+/* The end of a run: the final screen and, by command line, its dumps. */
+static void show_the_end(void) {
     memviewer_draw();
     if (kconfig.screendump_on_exit) {
         console_dump_to_log();
     }
     if (kconfig.mapdump_on_exit) {
         mapdump_log("exit");
+    }
+}
+
+void kernel_all_exited(void) {
+    log_printf("all processes have exited\n");
+    bool clean = scenario_check_no_leak();
+    show_the_end();
+    if (kconfig.test && exitpark_unfreed_seen()) {
+        kernel_unfreed_verdict("pages not given back");
     }
     if (kconfig.test && clean) {
         log_printf("test: PASS\n");
@@ -46,6 +55,15 @@ void kernel_all_exited(void) {
     if (kconfig.poweroff_at_end) {
         power_off("all processes exited (endpoweroff)");
     }
+}
+
+void kernel_unfreed_verdict(const char* why) {
+    if (!kconfig.test) {
+        return;
+    }
+    show_the_end();
+    log_printf("test: PASS (memory not freed: %s)\n", why);
+    machine_debug_exit(0x12);
 }
 
 /* ACPI S5 first (real PCs, VirtualBox, and the emulators too), then the

@@ -17,6 +17,11 @@ static bool panicking;
 _Noreturn void system_fail(void) {
     cli();
     if (kconfig.test) {
+        /* The grader's picture of a failure that ends too fast for its
+         * screen reads: the screen, then the verdict right after it. */
+        if (kconfig.screendump_on_fail) {
+            console_dump_to_log();
+        }
         log_printf("test: FAIL\n");
         machine_debug_exit(0x11);
     }

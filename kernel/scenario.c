@@ -4,6 +4,7 @@
 #include "kernel/bootinfo.h"
 #include "kernel/config.h"
 #include "kernel/console.h"
+#include "kernel/exitpark.h"
 #include "kernel/log.h"
 #include "kernel/memviewer.h"
 #include "kernel/panic.h"
@@ -118,6 +119,7 @@ bool scenario_check_no_leak(void) {
 void scenario_soft_reboot(const char* name) {
     log_printf("reboot: ending every process\n");
     proc_end_all();
+    exitpark_forget();
     scenario_check_no_leak();
     console_clear();
     memviewer_reset();

@@ -6,6 +6,7 @@
 #include "arch/x86_64/devices.h"
 #include "drivers/usb/usb.h"
 #include "kernel/console.h"
+#include "kernel/exitpark.h"
 #include "kernel/kernel.h"
 #include "kernel/log.h"
 #include "kernel/mapdump.h"
@@ -93,6 +94,7 @@ _Noreturn void trap_entry(struct regs* r) {
             handle_key(key);
         }
         sched_tick();
+        exitpark_check();
         memviewer_draw();
         schedule();
     }

@@ -6,23 +6,61 @@ happened, and the tail of the kernel log.
 A test registers with @test(label, ...): its name is the function's name
 with dashes, its labels say which handout step or mechanism it checks
 (`ctest -L step5`). tests/CMakeLists.txt asks `run.py --list`."""
+import functools
 import importlib
 import importlib.util
+import json
 import os
 import pkgutil
 import re
 import sys
 
+import qemu
 from qemu import Machine, TestFailure
 
 TESTS = {}   # name -> function
 LABELS = {}  # name -> [label, ...]
 BIOS_TIMEOUT = 60
 UEFI_TIMEOUT = 300
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+# The grader's points file (tools/weensy grade sets WEENSY_POINTS to the
+# one it grades with): it says in which step each test is graded.
+POINTS = os.environ.get("WEENSY_POINTS") or os.path.join(
+    ROOT, "tools", "course", "points.json")
+# The steps whose tests must pass on a kernel without step 7 (exit returns,
+# nothing is freed): they boot test mode with the word `unfreed`
+# (kernel/exitpark.c) and take its verdict qemu.UNFREED as a pass.
+EXIT_OPTIONAL = {"step%d" % n for n in range(1, 7)}
+
+
+def graded_group(name):
+    """The points file's group that grades test name, as tools/weensy
+    grade places it (its `place`, else the last group whose labels the
+    test carries), or None (not graded, or no points file)."""
+    try:
+        with open(POINTS) as f:
+            cfg = json.load(f)
+    except (OSError, ValueError):
+        return None
+    group = cfg.get("place", {}).get(name)
+    if group is None:
+        for g in cfg.get("groups", []):
+            if set(LABELS.get(name, ())) & set(g.get("labels", ())):
+                group = g.get("name")
+    return group
+
+
+def exit_optional(name):
+    """Whether test name is graded in a step before 7, so it must pass on
+    a kernel whose exit is not implemented yet."""
+    return graded_group(name) in EXIT_OPTIONAL
 
 
 def test(*labels):
-    """Registers a test under the given labels (at least one)."""
+    """Registers a test under the given labels (at least one). While it
+    runs, if it is graded in steps 1-6 (exit_optional), test-mode machines
+    get the word `unfreed` and expect("pass") also takes qemu.UNFREED."""
     if not labels or callable(labels[0]):
         raise TypeError("@test needs labels, e.g. @test('step3')")
 
@@ -30,7 +68,12 @@ def test(*labels):
         name = fn.__name__.replace("_", "-")
         if name in TESTS:
             raise TypeError("two tests named " + name)
-        TESTS[name] = fn
+
+        @functools.wraps(fn)
+        def run(ctx):
+            qemu.ACCEPT_UNFREED = exit_optional(name)
+            return fn(ctx)
+        TESTS[name] = run
         LABELS[name] = list(labels)
         return fn
     return register
@@ -76,8 +119,9 @@ def clean_log(m):
 
 
 def run_program(ctx, name, program, extra="", timeout=BIOS_TIMEOUT, **kw):
-    """Boots with run=program in test mode; expects a pass; returns the
-    log."""
+    """Boots with run=program in test mode; expects a pass (for a test of
+    steps 1-6 also the verdict of a kernel whose exit returns: every
+    process called exit, memory not freed); returns the log."""
     with Machine(ctx, name, "test run=%s %s" % (program, extra),
                  timeout=timeout, **kw) as m:
         m.expect("pass")

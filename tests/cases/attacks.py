@@ -30,7 +30,7 @@ def faults(log, kind):
                       re.M)
 
 
-@test("robustness", "step1")
+@test("robustness")
 def attack_every_interrupt_vector(ctx):
     """int $N for N = 0..255 but the system call vectors 48-53, each in a
     child: only int3 reaches the kernel as itself (a breakpoint that ends
@@ -47,7 +47,7 @@ def attack_every_interrupt_vector(ctx):
                           "breakpoint, got %d and %d" % (len(gp), len(bp)))
 
 
-@test("robustness", "step1")
+@test("robustness")
 def attack_privileged_instructions(ctx):
     """hlt, cli, I/O ports (the test exit port, ACPI, PIC, keyboard reset),
     lgdt/lidt/lldt/ltr, control/debug registers and MSRs, invlpg, cache
@@ -79,7 +79,7 @@ def ldt_gate(ctx, firmware):
                           "selectors), got %d" % len(gp))
 
 
-@test("robustness", "step1")
+@test("robustness")
 def attack_ldt_call_gate(ctx):
     """Call gates written into the attacker's own low pages and reached
     through LDT selectors (an LDTR left at base 0 reads descriptors from
@@ -88,7 +88,7 @@ def attack_ldt_call_gate(ctx):
     ldt_gate(ctx, "bios")
 
 
-@test("robustness", "step1")
+@test("robustness")
 def attack_ldt_call_gate_uefi(ctx):
     ldt_gate(ctx, "uefi")
 

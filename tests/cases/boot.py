@@ -60,7 +60,7 @@ def kernel_fault_backtrace(ctx):
         need(m, r"^test: FAIL", "the failure exit")
 
 
-@test("step2", "robustness")
+@test("robustness")
 def user_fault_ends_alone(ctx):
     log = run_program(ctx, "user-fault", "t-ufault")
     if not re.search(r"^PAGE FAULT on 0x40000 \(pid 2, read protection "

@@ -66,8 +66,9 @@ def test_named(results, name):
 def grade_bounded_when_kernel_broken(ctx):
     """A copy of the tree whose kernel does not compile grades 0 with the
     compiler's message; then one whose kernel hangs, floods the log, panics
-    or triple-faults (by command line) grades step 3 to 0 in bounded time,
-    each test with its own reason, every test run, no QEMU left behind."""
+    or triple-faults (by command line) grades steps 3 and 4 to 0 in bounded
+    time, each test with its own reason, every test run, no QEMU left
+    behind."""
     d = workdir(ctx, "course-sabotage")
     src, bld = os.path.join(d, "src"), os.path.join(d, "build")
     copy_source(src)
@@ -100,18 +101,18 @@ def grade_bounded_when_kernel_broken(ctx):
     report = os.path.join(d, "report.html")
     status, out, secs, res = grade_copy(
         src, bld, "a sabotaged kernel",
-        ["--only", "step3", "--timeout-scale", "1", "--min-timeout",
+        ["--only", "step3,step4", "--timeout-scale", "1", "--min-timeout",
          str(bound), "--log-limit", "2", "--html", report], 900)
     if status != 1 or res["score"] != 0:
-        raise TestFailure("a broken kernel should grade step 3 to 0 with "
+        raise TestFailure("a broken kernel should grade steps 3-4 to 0 with "
                           "status 1; got status %d, score %r:\n%s" %
                           (status, res["score"], out[-3000:]))
     want = {
-        "step3: allocators-pace-by-the-timer": r"^FAILED: no verdict within",
-        "step3: kalloc-scattered-order": r"^FAILED: the kernel log passed "
+        "step4: allocators-pace-by-the-timer": r"^FAILED: no verdict within",
+        "step4: kalloc-scattered-order": r"^FAILED: the kernel log passed "
                                          r"2 MiB",
         "step3: page-alloc-bad-addresses": r"^FAILED: .*\bfail\b",
-        "step3: handout-allocator-fills-memory": r"^FAILED: .*\breset\b",
+        "step4: handout-allocator-fills-memory": r"^FAILED: .*\breset\b",
     }
     for name, reason in want.items():
         got = test_named(res, name)["output"].splitlines()[0]
@@ -240,15 +241,16 @@ def pictures_of_the_reference(ctx):
 
 # -- the stencil, graded ---------------------------------------------------
 STEPS = ["step%d" % n for n in range(1, 8)]
-# --upto N graded in the default suite; every other N is labelled slow
-# (tools/weensy test leaves slow tests out; ctest -L slow runs them).
-# None for now: the stencil does not cut steps 2-4 yet and its tests need
-# exit (step 7), so no --upto N below 8 scores full on the steps below N;
-# these tests fail until the stencil is the handout's initial state.
-UPTO_DEFAULT = ()
+# The proof that each step's tests fail without that step and pass with it:
+# stencil --upto N (steps 1..N-1 solved) graded on the steps it needs. The
+# default suite grades these N (and the plain stencil, below); every other
+# N is labelled slow (tools/weensy test leaves slow tests out; ctest -L
+# slow runs them). 8 is every step solved, the extras cut.
+UPTO_DEFAULT = (5, 8)
+UPTO_ALL = range(2, 9)
 
 
-def make_stencil(dst, upto=None):
+def make_stencil(dst, upto=None, extra=()):
     weensy = os.path.join(SRC, "tools", "weensy")
     with open(weensy) as f:
         if not re.search(r"^ *stencil\)", f.read(), re.M):
@@ -257,39 +259,49 @@ def make_stencil(dst, upto=None):
     cmd = [weensy, "stencil", dst]
     if upto:
         cmd += ["--upto", str(upto)]
-    run(cmd, "tools/weensy stencil", env={"WEENSY_NO_INSTALL": "1"},
-        timeout=600)
+    run(cmd + list(extra), "tools/weensy stencil",
+        env={"WEENSY_NO_INSTALL": "1"}, timeout=600)
 
 
 def group_scores(out):
-    """{group: (score, points)} from the grader's table."""
-    return {g: (float(a), float(b)) for g, a, b in re.findall(
-        r"^(step\d|extras) +([\d.]+)/([\d.]+) ", out, re.M)}
+    """{group: (score, points, first failure)} from the grader's table."""
+    return {g: (float(a), float(b), why.strip()) for g, a, b, why in
+            re.findall(r"^(step\d|extras) +([\d.]+)/([\d.]+) +\S+ *(.*)$",
+                       out, re.M)}
 
 
-def grade_stencil(ctx, name, upto, args=(), d=None):
-    """Stencil --upto upto (None: the plain stencil) graded on steps
-    1..upto (all seven for the plain one): full below upto, 0 on it."""
+def grade_stencil(ctx, name, upto, args=(), d=None, stencil_args=()):
+    """Stencil --upto upto (None: the plain stencil) graded on the steps
+    the proof needs: steps 1..upto, full points below upto and 0 on it (the
+    plain stencil and --upto 8: steps 1-7, 0 on each, full on each). Fails
+    naming every step whose points differ, expected and actual."""
     d = d or workdir(ctx, name)
     src, bld = os.path.join(d, "src"), os.path.join(d, "build")
-    make_stencil(src, upto)
-    last = upto or 7
-    only = STEPS[:last]
+    make_stencil(src, upto, stencil_args)
+    only = STEPS[:upto] if upto and upto < 8 else STEPS
     status, out, secs, res = grade_copy(src, bld, "the stencil",
                                         ["--only", ",".join(only)] +
                                         list(args), 3600)
     scores = group_scores(out)
+    what = "the stencil" + (" --upto %d" % upto if upto else "")
+    wrong = []
     for i, g in enumerate(only, 1):
-        got, most = scores.get(g, (None, None))
+        got, most, why = scores.get(g, (None, None, ""))
         want = most if (upto and i < upto) else 0
-        if got is None or got != want:
-            raise TestFailure("the stencil%s should score %s on %s, got %s "
-                              "(%.0f s):\n%s" % (
-                                  " --upto %d" % upto if upto else "",
-                                  want, g, got, secs, out[-4000:]))
-    if status != 1:
-        raise TestFailure("a grade short of full points should exit 1, got "
-                          "%d" % status)
+        if got is None:
+            wrong.append("%s: no row in the grader's table" % g)
+        elif got != want:
+            wrong.append("%s: expected %g/%g points, got %g/%g%s" % (
+                g, want, most, got, most, " (first failure: %s)" % why
+                if why else ""))
+    if wrong:
+        raise TestFailure("%s graded in %.0f s:\n  %s\ngrader's output:\n%s"
+                          % (what, secs, "\n  ".join(wrong), out[-4000:]))
+    full = bool(upto) and upto >= 8
+    if status != (0 if full else 1):
+        raise TestFailure("%s: a grade %s full points should exit %d, got %d"
+                          % (what, "with" if full else "short of",
+                             0 if full else 1, status))
     return d, src, bld, out
 
 
@@ -299,20 +311,27 @@ def register_upto(n):
     def grade_upto(ctx):
         grade_stencil(ctx, "course-upto-%d" % n, n)
     grade_upto.__name__ = "grade_stencil_upto_%d" % n
-    grade_upto.__doc__ = ("tools/weensy stencil --upto %d, graded: full "
-                          "points on steps 1-%d, 0 on step %d." % (n, n - 1, n))
+    if n < 8:
+        grade_upto.__doc__ = (
+            "tools/weensy stencil --upto %d, graded on steps 1-%d: full "
+            "points on steps 1-%d, 0 on step %d." % (n, n, n - 1, n))
+    else:
+        grade_upto.__doc__ = ("tools/weensy stencil --upto 8 (every step "
+                              "solved, the extras cut), graded on steps "
+                              "1-7: full points on each.")
     test(*labels)(grade_upto)
 
 
-for _n in range(2, 8):
+for _n in UPTO_ALL:
     register_upto(_n)
 
 
 @test("course")
 def grade_stencil_scores_zero(ctx):
     """The plain stencil boots to the handout's initial state and scores 0
-    on every step (1-7); its HTML report shows a failed test's last screen
-    beside the reference's."""
+    on every step (1-7); made with the reference's screens (tools/weensy
+    stencil --reference-screens), its HTML report shows a failed test's
+    last screen beside the reference's."""
     d = workdir(ctx, "course-stencil")
     # The reference's screens for step 6 (and its full points there).
     refs = os.path.join(d, "reference-screens")
@@ -326,7 +345,13 @@ def grade_stencil_scores_zero(ctx):
                           "leave its screens in %s:\n%s" % (refs, out[-3000:]))
     report = os.path.join(d, "report.html")
     _, src, bld, out = grade_stencil(ctx, "course-stencil", None, [
-        "--reference", refs, "--html", report], d=d)
+        "--html", report], d=d, stencil_args=["--reference-screens", refs])
+    shipped = os.path.join(src, "tools", "course", "reference-screens",
+                           "fork-four-processes.bin")
+    if not os.path.exists(shipped):
+        raise TestFailure("tools/weensy stencil --reference-screens should "
+                          "ship the screens in the stencil; %s is missing" %
+                          shipped)
     with open(report) as f:
         page = f.read()
     at = page.find("fork-four-processes: FAILED")

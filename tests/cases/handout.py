@@ -89,7 +89,7 @@ def handout_assert_and_panic(ctx):
             need(m, pattern, what)
 
 
-@test("handout-api", "step3")
+@test("handout-api", "step3", "step4")
 def handout_allocator_fills_memory(ctx):
     """p-handout-allocator, a handout-style allocator, runs until memory is
     full and says so on row 9; every page comes back after `x`."""

@@ -42,12 +42,12 @@ def rflags_nt(ctx, firmware):
     need_user(log, r"\d+", r"t-rflags: survivor \d+ ok$", "the survivor")
 
 
-@test("robustness", "step1")
+@test("robustness")
 def rflags_nt_from_user(ctx):
     rflags_nt(ctx, "bios")
 
 
-@test("robustness", "step1")
+@test("robustness")
 def rflags_nt_from_user_uefi(ctx):
     rflags_nt(ctx, "uefi")
 
@@ -73,24 +73,24 @@ def fpu_private(ctx, firmware):
         raise TestFailure("a parent paid for a child's floating-point error")
 
 
-@test("robustness", "step2")
+@test("robustness")
 def fpu_state_private_bios(ctx):
     fpu_private(ctx, "bios")
 
 
-@test("robustness", "step2")
+@test("robustness")
 def fpu_state_private_uefi(ctx):
     fpu_private(ctx, "uefi")
 
 
 # -- segment selectors ---------------------------------------------------
 
-@test("robustness", "step2")
+@test("robustness")
 def segment_selectors_private(ctx):
     segments(ctx, "bios")
 
 
-@test("robustness", "step2")
+@test("robustness")
 def segment_selectors_private_uefi(ctx):
     segments(ctx, "uefi")
 
@@ -108,12 +108,12 @@ def segments(ctx, firmware):
 
 # -- NX ----------------------------------------------------------------------
 
-@test("robustness", "step1")
+@test("robustness")
 def nx_data_never_executes(ctx):
     nx(ctx, "bios")
 
 
-@test("robustness", "step1")
+@test("robustness")
 def nx_data_never_executes_uefi(ctx):
     """Under UEFI the console page is RAM behind the framebuffer console."""
     nx(ctx, "uefi")
@@ -285,7 +285,7 @@ def command_line_number_overflow(ctx):
 
 # -- the log -------------------------------------------------------------------
 
-@test("robustness", "step1")
+@test("robustness")
 def user_log_lines_marked(ctx):
     with Machine(ctx, "log-spoof", "test run=t-logspoof",
                  timeout=BIOS_TIMEOUT) as m:
@@ -313,7 +313,7 @@ def user_log_lines_marked(ctx):
         clean_log(m)
 
 
-@test("robustness", "step1")
+@test("robustness")
 def user_panic_text_escaped(ctx):
     with Machine(ctx, "panic-escape", "test run=t-panicesc",
                  timeout=BIOS_TIMEOUT) as m:
@@ -338,7 +338,7 @@ def entry_fault_backtrace_named(ctx):
 
 # -- floating point in C ------------------------------------------------------
 
-@test("robustness", "step2")
+@test("robustness")
 def double_in_c_private(ctx):
     """User C code may use `double` (SSE2 as the compiler emits it): two
     instances and their children sum series with switches in between and

@@ -28,7 +28,7 @@ def viewer_boot_map(ctx):
         m.expect("pass")
 
 
-@test("step1", "step2")
+@test("step1", "step2", "step4")
 def viewer_isolation(ctx):
     """Each allocator's virtual view: kernel shown but not user-accessible,
     console user-accessible, only its own pages above PROC_START_ADDR, its
@@ -78,7 +78,7 @@ def allocators_exhaust_memory(ctx):
     exhaust(ctx, "exhaust")
 
 
-@test("step3")
+@test("step3", "step4")
 def allocators_pace_by_the_timer(ctx):
     """The allocators pace themselves by the timer (SPEC section 10): memory
     fills in about 5-10 s whatever the CPU speed, pid N about N times as fast
@@ -106,7 +106,7 @@ def allocators_pace_by_the_timer(ctx):
         m.expect("pass")
 
 
-@test("step3")
+@test("step3", "step4")
 def kalloc_scattered_order(ctx):
     with Machine(ctx, "scatter-syscalls", "test kalloc=scatter run=t-syscalls",
                  timeout=BIOS_TIMEOUT) as m:
@@ -114,22 +114,22 @@ def kalloc_scattered_order(ctx):
     exhaust(ctx, "scatter-exhaust", "kalloc=scatter")
 
 
-@test("step1")
+@test("step1", "step5")
 def attack_kernel_read(ctx):
     attack(ctx, "t-kread", r"0x40000 \(pid 1, read protection problem")
 
 
-@test("step1")
+@test("step1", "step5")
 def attack_kernel_write(ctx):
     attack(ctx, "t-kwrite", r"0x40000 \(pid 1, write protection problem")
 
 
-@test("step1")
+@test("step1", "step5")
 def attack_kernel_stack_read(ctx):
     attack(ctx, "t-kstack-read", r"0x7f800 \(pid 1, read protection problem")
 
 
-@test("step1")
+@test("step1", "step5")
 def attack_kernel_stack_write(ctx):
     attack(ctx, "t-kstack-write",
            r"0x7f800 \(pid 1, write protection problem")
@@ -152,7 +152,7 @@ def user_writes_console(ctx):
         raise TestFailure("t-console did not finish")
 
 
-@test("step4")
+@test("step4", "step5")
 def overlapping_address_spaces(ctx):
     log = run_program(ctx, "overlap", "t-overlap")
     for pid in (1, 2):

@@ -64,7 +64,7 @@ def forkexit_no_leak(ctx):
             len(re.findall(r"^fork: ", m.log(), re.M)), exits))
 
 
-@test("step5")
+@test("step5", "step7", "extras")
 def fork_until_no_slot_or_memory(ctx):
     log = run_program(ctx, "forkmax", "t-forkmax")
     for want in ("t-forkmax: 14 children, then E_AGAIN",
@@ -73,7 +73,7 @@ def fork_until_no_slot_or_memory(ctx):
             raise TestFailure("missing: " + want)
 
 
-@test("step5", "robustness")
+@test("step5", "step7", "robustness")
 def fork_fault_injection_sweep(ctx):
     """For every kalloc one fork makes, fail exactly that one: fork must
     return E_NOMEM and the kernel's exit check must find no leak."""

@@ -8,7 +8,7 @@ from qemu import TestFailure
 from cases import test, run_program, need_log, user
 
 
-@test("robustness", "step2")
+@test("robustness")
 def redteam_fpu_pointers_private(ctx):
     """The x87 last-instruction and operand pointers (fnstenv, fxsave) of
     a process are its own or 0 after each switch: never the address of the
@@ -18,7 +18,7 @@ def redteam_fpu_pointers_private(ctx):
     need_log(log, user(r"t-fpuptr: ok$", 1), "t-fpuptr's verdict")
 
 
-@test("robustness", "step1")
+@test("robustness")
 def redteam_log_restart_code_rewritten(ctx):
     """On a CPU without NX a MAP_SHARED page is executable: a process runs
     a long log() from one, and the child sharing it overwrites the
@@ -35,7 +35,7 @@ def redteam_log_restart_code_rewritten(ctx):
     need_log(log, user(r"t-logrewrite: ok$", 1), "t-logrewrite's verdict")
 
 
-@test("robustness", "step1")
+@test("robustness")
 def redteam_umip_hides_descriptor_tables(ctx):
     """On a CPU that offers UMIP (QEMU's -cpu max), sgdt, sidt, sldt, str
     and smsw end the process that runs them in user mode instead of
@@ -53,7 +53,7 @@ def redteam_umip_hides_descriptor_tables(ctx):
     need_log(log, user(r"t-umip: ok$", 1), "t-umip's verdict")
 
 
-@test("robustness", "step1")
+@test("robustness")
 def redteam_mov_ss_then_kernel_entry(ctx):
     """The MOV SS class of attacks: with TF set, a child reloads %ss and
     enters the kernel with the very next instruction (a light, a full, a
@@ -67,7 +67,7 @@ def redteam_mov_ss_then_kernel_entry(ctx):
     need_log(log, user(r"t-movss: ok$", 1), "t-movss's verdict")
 
 
-@test("robustness", "step2")
+@test("robustness")
 def redteam_every_selector_value(ctx):
     """Every selector 0x00-0x3F (each GDT slot, LDT bit, RPL, past the
     GDT) into %ds, %es, %fs, %gs and %ss, one child each: the 49 loads
@@ -78,7 +78,7 @@ def redteam_every_selector_value(ctx):
              "t-selsweep's verdict")
 
 
-@test("robustness", "step2")
+@test("robustness")
 def redteam_hostile_fxrstor_image(ctx):
     """A child fxrstor's a hostile image of its own (all x87 errors
     flagged, pending and unmasked, all registers valid NaNs/denormals,

@@ -48,6 +48,9 @@ DEFAULT_DURATION = 60.0  # a test missing from durations.json
 MIN_TIMEOUT = 30.0
 
 
+DEFAULT_REFERENCE = os.path.join(HERE, "reference-screens")
+
+
 class GradeError(Exception):
     """A usage or configuration problem (bad points file, bad options)."""
 
@@ -334,10 +337,10 @@ def screen_png_uri(path):
         return None
 
 
-def picture(uri, caption):
+def picture(uri, caption, missing="no screen"):
     if not uri:
-        return "<figure><div class=none>%s: no screen</div></figure>" % \
-            html.escape(caption)
+        return "<figure><div class=none>%s: %s</div></figure>" % (
+            html.escape(caption), html.escape(missing))
     return ("<figure><img src=\"%s\" alt=\"%s\"><figcaption>%s</figcaption>"
             "</figure>" % (uri, html.escape(caption), html.escape(caption)))
 
@@ -376,13 +379,21 @@ def write_html(path, rows, reference_dir, build_message=None):
             if reference_dir:
                 ref = screen_png_uri(os.path.join(reference_dir,
                                                   t["name"] + ".bin"))
+                ref_missing = "the reference's screens have none for this " \
+                    "test"
+            else:
+                ref_missing = ("this tree has no reference screens (%s): "
+                               "the stencil ships them only if its instructor "
+                               "made them; see docs/instructors.md" %
+                               os.path.relpath(DEFAULT_REFERENCE, ROOT))
             mine = screen_png_uri(t["screen"]) if t["screen"] else None
             parts.append(
                 "<li class=fail><b>%s: FAILED</b>: %s<br>%s%s<details>"
                 "<summary>the test's output</summary><pre>%s</pre></details>"
                 "</li>" % (html.escape(t["name"]), html.escape(t["reason"]),
                            picture(mine, "your kernel's last screen"),
-                           picture(ref, "the reference's last screen"),
+                           picture(ref, "the reference's last screen",
+                                   ref_missing),
                            html.escape(t["output"][-20000:])))
         parts.append("</ul>")
     parts.append("</body></html>")
@@ -423,7 +434,7 @@ def main(argv=None):
                          "time here (run on the reference: a stencil ships "
                          "this as tools/course/reference-screens)")
     ap.add_argument("--reference", metavar="DIR",
-                    default=os.path.join(HERE, "reference-screens"),
+                    default=DEFAULT_REFERENCE,
                     help="the reference's screens, shown beside a failed "
                          "test's (default tools/course/reference-screens)")
     ap.add_argument("--durations", metavar="FILE",
@@ -445,6 +456,9 @@ def grade(a):
         raise GradeError("--log-limit, --timeout-scale and --min-timeout "
                          "must be positive")
     LOG_LIMIT = a.log_limit << 20
+    # The tests place themselves by the same points file (cases.graded_group:
+    # a test of steps 1-6 takes the verdict of a kernel whose exit returns).
+    os.environ["WEENSY_POINTS"] = os.path.abspath(a.points)
     extra = [os.path.abspath(d) for d in a.extra_tests]
     for d in extra:
         if not os.path.isdir(d):

@@ -18,6 +18,14 @@ stencil code under a short comment naming the handout step; a kept region
 becomes its solution. Marker lines never reach the stencil.
 
 Usage: stencil.py DIR [--upto N] [--keep-extras] [--source TREE]
+                  [--reference-screens SCREENS]
+
+The reference's last screens of the tests (`tools/weensy grade
+--reference-screens tools/course/reference-screens` on the reference makes
+them; they are build output, not tracked) go into the stencil's
+tools/course/reference-screens, where its grader's HTML report finds the
+picture to show beside a failed test's: from SCREENS if given, else from
+the source tree's tools/course/reference-screens if it has them.
 """
 import argparse
 import os
@@ -170,14 +178,32 @@ def tracked_files(src):
     return sorted(files)
 
 
-def generate(src, dest, upto=None, keep_extras=False):
+SCREENS_REL = os.path.join("tools", "course", "reference-screens")
+
+
+def reference_screens(src, screens):
+    """[(path, name)] of the screens (NAME.bin) and durations.json to ship:
+    from screens if given (it must exist), else src's own if any."""
+    d = screens or os.path.join(src, SCREENS_REL)
+    if screens and not os.path.isdir(screens):
+        raise MarkerError("--reference-screens %s: not a directory" % screens)
+    if not os.path.isdir(d):
+        return []
+    return [(os.path.join(d, n), n) for n in sorted(os.listdir(d))
+            if (n.endswith(".bin") or n == "durations.json") and
+            os.path.isfile(os.path.join(d, n))]
+
+
+def generate(src, dest, upto=None, keep_extras=False, screens=None):
     """Writes the stencil of tree src into dest (which must not exist).
-    Nothing is written when a marker is wrong."""
+    Nothing is written when a marker is wrong. Returns the number of
+    reference screens shipped."""
     def cut(rid):
         if rid in EXTRAS:
             return not keep_extras
         return upto is None or int(rid) >= upto
 
+    shipped = reference_screens(src, screens)
     outputs = {}
     for rel in tracked_files(src):
         path = os.path.join(src, rel)
@@ -203,11 +229,16 @@ def generate(src, dest, upto=None, keep_extras=False):
         student = os.path.join(src, "STUDENT.md")
         if os.path.exists(student):
             shutil.copy2(student, os.path.join(tmp, "README.md"))
+        if shipped:
+            os.makedirs(os.path.join(tmp, SCREENS_REL), exist_ok=True)
+        for path, name in shipped:
+            shutil.copy2(path, os.path.join(tmp, SCREENS_REL, name))
         make_repo(tmp)
         os.rename(tmp, dest)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    return sum(name.endswith(".bin") for _, name in shipped)
 
 
 def make_repo(tmp):
@@ -229,17 +260,29 @@ def main(argv=None):
     ap.add_argument("--upto", type=int, metavar="N",
                     help="steps 1..N-1 stay solved; N and later are cut")
     ap.add_argument("--keep-extras", action="store_true")
+    ap.add_argument("--reference-screens", metavar="DIR",
+                    help="the reference's screens to ship (default: the "
+                         "source's tools/course/reference-screens, if any)")
     ap.add_argument("--source", default=os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "..", ".."))
     a = ap.parse_args(argv)
     if a.upto is not None and not 1 <= a.upto <= 8:
         ap.error("--upto takes 1 to 8")
     try:
-        generate(os.path.abspath(a.source), a.dir, a.upto, a.keep_extras)
+        n = generate(os.path.abspath(a.source), a.dir, a.upto,
+                     a.keep_extras, a.reference_screens)
     except MarkerError as e:
         print("weensy stencil: %s" % e, file=sys.stderr)
         return 1
     print("weensy stencil: wrote %s" % a.dir)
+    if n:
+        print("weensy stencil: with %d reference screens in %s" % (
+            n, SCREENS_REL))
+    else:
+        print("weensy stencil: no reference screens shipped: its grade's "
+              "HTML report will show no reference picture (make them with "
+              "`tools/weensy grade --reference-screens %s` here first)" %
+              SCREENS_REL)
     return 0
 
 
