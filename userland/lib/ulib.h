@@ -34,7 +34,11 @@ static inline pid_t sys_fork(void) {
 }
 static inline _Noreturn void sys_exit(int status) {
     syscall1(SYS_EXIT, (uint64_t) (int64_t) status);
-    __builtin_unreachable();
+    /* Only a kernel without exit (the stencil before handout step 7) gets
+     * here: give up the CPU forever instead of running on. */
+    for (;;) {
+        syscall0(SYS_YIELD);
+    }
 }
 static inline int sys_kill(pid_t pid) {
     return (int) syscall1(SYS_KILL, (uint64_t) (int64_t) pid);
