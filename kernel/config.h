@@ -4,6 +4,7 @@
 #define KERNEL_CONFIG_H
 
 #include "abi/types.h"
+#include "arch/x86_64/calibrate.h"
 
 #define RUN_NAME_MAX  96
 #define BOOT_WORD_MAX 128
@@ -30,6 +31,9 @@ struct kconfig {
     bool acpi_scan_bios;       /* acpiscan: ignore the loader's RSDP copy */
     bool usb_never_ready;      /* usbnoanswer: xHCI resets never finish */
     bool no_madt;              /* nomadt: act as if there were no MADT */
+    enum calib_source calib;   /* calib=: the one reference to calibrate by */
+    bool tick_pit;             /* tick=pit: the PIT as the tick anyway */
+    bool tick_rtc;             /* tickrtc: log ticks at RTC second changes */
 };
 
 extern struct kconfig kconfig;

@@ -8,6 +8,7 @@
 #include "arch/x86_64/devices.h"
 #include "arch/x86_64/intc.h"
 #include "arch/x86_64/ps2.h"
+#include "arch/x86_64/timer.h"
 #include "drivers/usb/usb.h"
 #include "kernel/bootinfo.h"
 #include "kernel/config.h"
@@ -165,7 +166,9 @@ _Noreturn void kernel_start(uint64_t mbi_pa) {
     cmdline_parse(bootinfo.cmdline, bootinfo.cmdline_len);
     acpi_init(bootinfo.acpi_rsdp,
               kconfig.acpi_scan_bios ? 0 : bootinfo.acpi_rsdp_len);
-    (void) intc_init(!kconfig.no_madt);
+    intc_init(!kconfig.no_madt);
+    /* Before any driver: their bounded waits read clock_ns. */
+    timer_calibrate(kconfig.calib, kconfig.tick_pit);
     if (kconfig.fake_hole) {
         reserve_fake_hole(ROUNDDOWN(kconfig.fake_hole, PAGESIZE));
     }
@@ -202,6 +205,7 @@ _Noreturn void kernel_start(uint64_t mbi_pa) {
         log_printf("kleak: leaking one page on purpose\n");
         (void) kalloc(PAGE_USER, 1);
     }
+    intc_enable_isa_irq(ISA_IRQ_KEYBOARD);
     timer_init(HZ);
     memviewer_draw();
     schedule();

@@ -4,7 +4,10 @@
  * process or idling. */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/devices.h"
+#include "arch/x86_64/intc.h"
+#include "arch/x86_64/rtc.h"
 #include "drivers/usb/usb.h"
+#include "kernel/config.h"
 #include "kernel/console.h"
 #include "kernel/kernel.h"
 #include "kernel/log.h"
@@ -76,7 +79,12 @@ _Noreturn void trap_entry(struct regs* r) {
     }
     switch (r->intno) {
     case INT_TIMER: {
-        pic_eoi(0);
+        /* The local APIC timer's or the PIT's (ISA IRQ 0): intc_eoi ends
+         * either. */
+        intc_eoi(ISA_IRQ_PIT);
+        if (kconfig.tick_rtc) {
+            rtc_tick_probe();
+        }
         int key = usb_keyboard_read();
         if (key > 0) {
             handle_key(key);
@@ -87,12 +95,15 @@ _Noreturn void trap_entry(struct regs* r) {
     }
     case INT_KEYBOARD: {
         int key = keyboard_read();
-        pic_eoi(1);
+        intc_eoi(ISA_IRQ_KEYBOARD);
         if (key > 0) {
             handle_key(key);
         }
         break;
     }
+    /* Spurious: the 8259's (IRQ 7, IRQ 15) and the local APIC's, which is
+     * the same vector as IRQ 15 (LAPIC_SPURIOUS_VECTOR). None is ended:
+     * no controller counts it as in service. */
     case INT_SPURIOUS7:
     case INT_SPURIOUS15:
         break;

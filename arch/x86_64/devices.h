@@ -1,5 +1,5 @@
-/* devices.h: the legacy PC devices: COM1, the 8259 PICs with the 8254 timer,
- * the PS/2 keyboard, and the ways to leave the machine. */
+/* devices.h: the legacy PC devices: COM1, the PS/2 keyboard, and the ways to
+ * leave the machine. */
 #ifndef ARCH_DEVICES_H
 #define ARCH_DEVICES_H
 
@@ -10,12 +10,6 @@ void serial_putc(char c);
 /* Waits (bounded) until every byte written has left the UART, so that
  * leaving the machine does not cut the log's last line. */
 void serial_flush(void);
-
-/* Remaps the PICs to vectors 32-47, unmasks the timer and keyboard, and
- * programs the PIT to interrupt hz times a second. */
-void timer_init(unsigned hz);
-/* Acknowledges IRQ line irq (0-15) at the PIC. */
-void pic_eoi(int irq);
 
 /* Reads one pending key from the PS/2 controller: returns its ASCII
  * character, or -1 when the byte was not a key press we translate. */

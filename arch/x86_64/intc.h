@@ -1,15 +1,31 @@
-/* intc.h: which interrupt controllers the machine has, from the ACPI MADT.
- * The device interrupts are still delivered through the 8259 pair
- * (timer.c); this reads and logs what the APIC route will use. */
+/* intc.h: the interrupt controllers, as the rest of the kernel sees them.
+ * Where the ACPI MADT names a local APIC and I/O APICs, ISA IRQs go
+ * through the I/O APIC (with the MADT's overrides) and every interrupt is
+ * ended at the local APIC; the 8259 pair is remapped and masked. Where
+ * there is no usable MADT (or no local APIC), the 8259s deliver them. ISA
+ * IRQ n arrives on vector INT_IRQ0 + n either way. */
 #ifndef ARCH_INTC_H
 #define ARCH_INTC_H
 
 #include "arch/x86_64/madt.h"
 
-/* Reads the MADT (acpi_init must have run) and logs the local APIC, the
- * I/O APICs and the ISA overrides, or why the table is missing or
- * unusable. use_madt false (the `nomadt` word) acts as if there were none.
- * Returns the parsed table, or NULL. */
-const struct madt* intc_init(bool use_madt);
+/* The ISA IRQs the kernel uses. */
+#define ISA_IRQ_PIT      0
+#define ISA_IRQ_KEYBOARD 1
+#define ISA_IRQ_COM1     4
+
+/* Reads the MADT (acpi_init must have run), logs it, and sets up the
+ * controllers with every device line masked. use_madt false (the `nomadt`
+ * word) acts as if there were none. Interrupts must be off. */
+void intc_init(bool use_madt);
+/* True when interrupts go through the APICs (the local APIC timer can be
+ * used); false on the 8259 path. */
+bool intc_apic(void);
+/* Lets ISA IRQ irq (0-15) through to vector INT_IRQ0 + irq. Returns false
+ * (logged) when it cannot be routed. */
+bool intc_enable_isa_irq(unsigned irq);
+/* Ends the interrupt from ISA IRQ irq (or, on the APIC path, any interrupt
+ * the local APIC delivered, such as its timer's: irq is then ignored). */
+void intc_eoi(unsigned irq);
 
 #endif

@@ -1,0 +1,131 @@
+/* lapic.c: the boot CPU's local APIC. In xAPIC mode its registers are a
+ * 4 KiB MMIO page (mapped uncached); in x2APIC mode the same registers are
+ * MSRs 0x800 + offset / 16. The firmware chooses the mode (IA32_APIC_BASE
+ * bit 10); this code never switches it, since going back from x2APIC to
+ * xAPIC is not allowed without disabling the APIC. */
+#include "arch/x86_64/lapic.h"
+
+#include "arch/x86_64/mmio.h"
+#include "arch/x86_64/x86.h"
+#include "kernel/log.h"
+
+#define MSR_APIC_BASE       0x1B
+#define APIC_BASE_X2APIC    (1UL << 10)
+#define APIC_BASE_ENABLE    (1UL << 11)
+#define APIC_BASE_ADDR_MASK 0x000FFFFFFFFFF000UL
+#define MSR_X2APIC_FIRST    0x800
+#define CPUID1_EDX_APIC     (1U << 9)
+
+/* Register offsets (xAPIC). */
+#define REG_ID      0x020
+#define REG_VERSION 0x030
+#define REG_TPR     0x080
+#define REG_EOI     0x0B0
+#define REG_SVR     0x0F0
+#define REG_ESR     0x280
+#define REG_LVT_TMR 0x320
+#define REG_LINT0   0x350
+#define REG_LINT1   0x360
+#define REG_LVT_ERR 0x370
+#define REG_TMR_ICR 0x380
+#define REG_TMR_CCR 0x390
+#define REG_TMR_DCR 0x3E0
+
+#define SVR_ENABLE       0x100
+#define LVT_MASKED       0x10000
+#define LVT_NMI          0x400 /* delivery mode 100 */
+#define LVT_TMR_PERIODIC 0x20000
+#define DCR_DIVIDE_16    0x3
+
+_Static_assert((LAPIC_SPURIOUS_VECTOR & 0xF) == 0xF,
+               "the spurious vector's low nibble must be 0xF");
+_Static_assert(LAPIC_SPURIOUS_VECTOR == INT_SPURIOUS15,
+               "trap.c ignores the spurious vector as the 8259's IRQ 15");
+
+/* Set once by lapic_init: the MMIO page in xAPIC mode, else NULL. */
+static volatile uint32_t* regs;
+static bool x2apic;
+
+static uint32_t rd(uint32_t reg) {
+    return x2apic ? (uint32_t) rdmsr(MSR_X2APIC_FIRST + reg / 16)
+                  : regs[reg / 4];
+}
+
+static void wr(uint32_t reg, uint32_t v) {
+    if (x2apic) {
+        wrmsr(MSR_X2APIC_FIRST + reg / 16, v);
+    } else {
+        regs[reg / 4] = v;
+    }
+}
+
+bool lapic_init(uint64_t madt_addr) {
+    uint32_t a, b, c, d;
+    cpuid(1, &a, &b, &c, &d);
+    if (!(d & CPUID1_EDX_APIC)) {
+        log_printf("lapic: this CPU has no local APIC\n");
+        return false;
+    }
+    uint64_t base = rdmsr(MSR_APIC_BASE);
+    x2apic = (base & APIC_BASE_X2APIC) && (base & APIC_BASE_ENABLE);
+    uint64_t pa = base & APIC_BASE_ADDR_MASK;
+    if (!x2apic) {
+        if (pa != madt_addr) {
+            log_printf("lapic: the MADT says 0x%lx, IA32_APIC_BASE 0x%lx; "
+                       "using the CPU's\n",
+                       madt_addr, pa);
+        }
+        regs = mmio_map(pa, 4096, MMIO_DEVICE);
+        if (!regs) {
+            log_printf("lapic: registers at 0x%lx cannot be mapped\n", pa);
+            return false;
+        }
+        if (!(base & APIC_BASE_ENABLE)) {
+            wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
+        }
+    }
+    wr(REG_TPR, 0);
+    wr(REG_LVT_TMR, LVT_MASKED);
+    wr(REG_LINT0, LVT_MASKED);
+    wr(REG_LINT1, LVT_NMI);
+    wr(REG_LVT_ERR, LVT_MASKED);
+    wr(REG_SVR, SVR_ENABLE | LAPIC_SPURIOUS_VECTOR);
+    wr(REG_ESR, 0); /* clears errors the firmware left */
+    log_printf("lapic: %s, id %u, version 0x%x\n",
+               x2apic ? "x2APIC mode (MSRs)" : "xAPIC mode", lapic_id(),
+               rd(REG_VERSION) & 0xFF);
+    return true;
+}
+
+uint32_t lapic_id(void) {
+    return x2apic ? rd(REG_ID) : rd(REG_ID) >> 24;
+}
+
+bool lapic_x2apic(void) {
+    return x2apic;
+}
+
+void lapic_eoi(void) {
+    wr(REG_EOI, 0);
+}
+
+void lapic_timer_free_run(void) {
+    wr(REG_LVT_TMR, LVT_MASKED);
+    wr(REG_TMR_DCR, DCR_DIVIDE_16);
+    wr(REG_TMR_ICR, 0xFFFFFFFF);
+}
+
+uint32_t lapic_timer_count(void) {
+    return rd(REG_TMR_CCR);
+}
+
+void lapic_timer_periodic(uint8_t vector, uint32_t count) {
+    wr(REG_TMR_DCR, DCR_DIVIDE_16);
+    wr(REG_LVT_TMR, LVT_TMR_PERIODIC | vector);
+    wr(REG_TMR_ICR, count);
+}
+
+void lapic_timer_stop(void) {
+    wr(REG_LVT_TMR, LVT_MASKED);
+    wr(REG_TMR_ICR, 0);
+}
