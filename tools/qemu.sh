@@ -26,6 +26,9 @@
 #                        first port (with --machine q35,i8042=off keys come
 #                        from it alone)
 #   --usb-hub            the same, with the keyboard behind a USB hub
+#   --no-legacy          a PC without legacy devices: q35 with no PS/2, no
+#                        PIT, no 8259, no HPET (QEMU_MACHINE_NO_LEGACY), and
+#                        a USB keyboard (--usb-kbd, unless --usb-hub)
 #   --build-dir DIR      the build directory (default: $WEENSY_BUILD_DIR, or
 #                        build/ next to tools/)
 #   --iso FILE           the image to boot (default: BUILD/weensyos.iso)
@@ -73,6 +76,7 @@ have_cmdline=0
 kvm=0
 disk=0
 usb=
+no_legacy=0
 build_dir=${WEENSY_BUILD_DIR:-}
 iso=
 log=
@@ -124,6 +128,7 @@ while (($#)); do
     --disk) disk=1 ;;
     --usb-kbd) usb=kbd ;;
     --usb-hub) usb=hub ;;
+    --no-legacy) no_legacy=1 ;;
     --build-dir)
         [[ $# -ge 2 ]] || die "--build-dir needs a value"
         build_dir=$2
@@ -179,6 +184,12 @@ case $firmware in
 bios | uefi) ;;
 *) die "firmware must be bios or uefi, not '$firmware'" ;;
 esac
+
+if ((no_legacy)); then
+    [[ -z $machine ]] || die "--no-legacy sets the machine; drop --machine $machine"
+    machine=$QEMU_MACHINE_NO_LEGACY
+    [[ -n $usb ]] || usb=kbd
+fi
 
 [[ -n $build_dir ]] || build_dir="$here/../build"
 [[ -d $build_dir ]] || die "no build directory '$build_dir' (run: cmake -B build -G Ninja && cmake --build build)"

@@ -11,6 +11,7 @@
 
 static struct madt madt; /* written once by intc_init */
 static bool use_apic;    /* written once by intc_init */
+volatile uint32_t* intc_xapic_eoi;
 
 /* The MADT, parsed and logged, or NULL with the reason logged. */
 static const struct madt* read_madt(bool use_madt) {
@@ -58,6 +59,7 @@ void intc_init(bool use_madt) {
     /* The I/O APICs first: a local APIC turned on (LINT0 masked) with no
      * I/O APIC behind it would cut the 8259 off. */
     use_apic = m && ioapic_init(m) > 0 && lapic_init(m->lapic_addr);
+    intc_xapic_eoi = use_apic ? lapic_xapic_eoi_register() : NULL;
     log_printf("intc: %s\n", use_apic ? "local APIC and I/O APIC; 8259 masked"
                                       : "8259 PIC pair");
 }
@@ -78,7 +80,7 @@ bool intc_enable_isa_irq(unsigned irq) {
     return true;
 }
 
-void intc_eoi(unsigned irq) {
+void intc_eoi_other(unsigned irq) {
     if (use_apic) {
         lapic_eoi();
     } else {

@@ -109,6 +109,10 @@ void lapic_eoi(void) {
     wr(REG_EOI, 0);
 }
 
+volatile uint32_t* lapic_xapic_eoi_register(void) {
+    return x2apic ? NULL : &regs[REG_EOI / 4];
+}
+
 void lapic_timer_free_run(void) {
     wr(REG_LVT_TMR, LVT_MASKED);
     wr(REG_TMR_DCR, DCR_DIVIDE_16);

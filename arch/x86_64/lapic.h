@@ -26,6 +26,9 @@ uint32_t lapic_id(void);
 bool lapic_x2apic(void);
 /* Ends the interrupt being served. */
 void lapic_eoi(void);
+/* The EOI register's address in xAPIC mode (a write of 0 is lapic_eoi);
+ * NULL in x2APIC mode, where EOI is an MSR. */
+volatile uint32_t* lapic_xapic_eoi_register(void);
 /* Starts the timer counting down from 0xFFFFFFFF, once, masked (no
  * interrupt): for calibration. */
 void lapic_timer_free_run(void);
