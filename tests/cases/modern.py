@@ -14,7 +14,7 @@ import shutil
 import subprocess
 
 from qemu import DEFAULTS, Machine, TestFailure, TestSkipped
-from cases import (BIOS_TIMEOUT, UEFI_TIMEOUT, test, need, refuse, user,
+from cases import (BIOS_TIMEOUT, UEFI_TIMEOUT, test, need, user,
                    clean_log, need_log, refuse_log)
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
