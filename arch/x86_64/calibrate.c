@@ -15,6 +15,7 @@
 
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/clock.h"
+#include "arch/x86_64/cpuidfreq.h"
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/mmio.h"
 #include "arch/x86_64/pit.h"
@@ -195,37 +196,38 @@ static bool ratio_holds(uint64_t lapic_hz, uint64_t tsc_hz) {
     return counted * 10 >= expect * 9 && counted * 10 <= expect * 11;
 }
 
-/* CPUID 0x15 (TSC/crystal ratio, crystal Hz) and 0x16 (base MHz, when
- * 0x15 leaves the crystal out), on Intel CPUs only. */
+/* CPUID 0x15/0x16 (cpuidfreq.c), the LAPIC rate checked against the TSC
+ * before it is believed. */
 static bool from_cpuid(bool lapic, struct calibration* out) {
-    uint32_t max, v[3], a, b, c, d;
-    cpuid(0, &max, &v[0], &v[2], &v[1]);
-    if (memcmp(v, "GenuineIntel", 12) != 0 || max < 0x15) {
-        log_printf("calib: no CPUID leaf 0x15 (max leaf 0x%x)\n", max);
+    struct cpuid_freq_leaves l = {0};
+    uint32_t v[3], b, c, d;
+    cpuid(0, &l.max_leaf, &v[0], &v[2], &v[1]);
+    l.intel = memcmp(v, "GenuineIntel", 12) == 0;
+    if (l.intel && l.max_leaf >= 0x15) {
+        cpuid(0x15, &l.eax15, &l.ebx15, &l.ecx15, &d);
+    }
+    if (l.intel && l.max_leaf >= 0x16) {
+        cpuid(0x16, &l.eax16, &b, &c, &d);
+    }
+    uint64_t tsc_hz, crystal_hz;
+    const char* why = cpuid_freq_decode(&l, &tsc_hz, &crystal_hz);
+    if (why) {
+        if (l.intel && l.max_leaf >= 0x15) {
+            log_printf("calib: CPUID: %s (0x15: %u/%u, crystal %u Hz)\n", why,
+                       l.ebx15, l.eax15, l.ecx15);
+        } else {
+            log_printf("calib: CPUID: %s (%s, max leaf 0x%x)\n", why,
+                       l.intel ? "Intel" : "not Intel", l.max_leaf);
+        }
         return false;
     }
-    cpuid(0x15, &a, &b, &c, &d);
-    uint64_t crystal = c;
-    if (!crystal && max >= 0x16 && a && b) {
-        uint32_t base_mhz, e, f, g;
-        cpuid(0x16, &base_mhz, &e, &f, &g);
-        crystal = (uint64_t) base_mhz * 1000000 * a / b;
-    }
-    if (!a || !b || !crystal) {
-        log_printf("calib: CPUID 0x15 gives no frequency (%u/%u, crystal "
-                   "%u Hz)\n",
-                   b, a, c);
-        return false;
-    }
-    out->tsc_hz = crystal * b / a;
-    out->lapic_hz = lapic ? crystal : 0;
-    if (lapic && !ratio_holds(out->lapic_hz, out->tsc_hz)) {
+    if (lapic && !ratio_holds(crystal_hz, tsc_hz)) {
         log_printf("calib: CPUID says crystal %lu Hz, TSC %lu Hz, but the "
                    "LAPIC timer disagrees; not used\n",
-                   crystal, out->tsc_hz);
+                   crystal_hz, tsc_hz);
         return false;
     }
-    out->source = "cpuid";
+    *out = (struct calibration){"cpuid", tsc_hz, lapic ? crystal_hz : 0};
     return true;
 }
 

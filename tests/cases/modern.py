@@ -46,6 +46,36 @@ def madt_parser_malformed_input(ctx):
                           "line 'ok'):\n" + run.stdout + run.stderr)
 
 
+@test("modern", "robustness")
+def cpuid_frequency_decoder(ctx):
+    """arch/x86_64/cpuidfreq.c on the host: leaves 0x15/0x16 as Skylake and
+    Ice Lake report them (crystal stated, or derived from the base rate of
+    leaf 0x16) decode to the right TSC and crystal rates; not Intel, no
+    leaf, QEMU's zeros, a zero ratio, no crystal and no base rate,
+    overflowing products and rates out of range are refused with a
+    reason. (The kernel cannot reach this path under TCG.)"""
+    cc = shutil.which("cc") or shutil.which("clang")
+    if not cc:
+        raise TestSkipped("no host C compiler (cc or clang)")
+    exe = os.path.join(ctx.build, "tests", "cpuidfreq_test")
+    os.makedirs(os.path.dirname(exe), exist_ok=True)
+    build = subprocess.run(
+        [cc, "-std=c11", "-Wall", "-Wextra", "-Werror", "-I", ROOT, "-I",
+         os.path.join(ROOT, "include"),
+         os.path.join(ROOT, "tests", "host", "cpuidfreq_test.c"),
+         os.path.join(ROOT, "arch", "x86_64", "cpuidfreq.c"), "-o", exe],
+        capture_output=True, text=True, timeout=60)
+    if build.returncode != 0:
+        raise TestFailure("the host build of cpuidfreq_test failed:\n" +
+                          build.stderr)
+    run = subprocess.run([exe], capture_output=True, text=True, timeout=30)
+    print(run.stdout.strip())
+    if run.returncode != 0 or "FAIL" in run.stdout or \
+            "0 failed" not in run.stdout:
+        raise TestFailure("the CPUID decoder answered wrong (expected every "
+                          "line 'ok'):\n" + run.stdout + run.stderr)
+
+
 @test("modern", "machines")
 def madt_read_at_boot(ctx):
     """The kernel finds QEMU's MADT through the ACPI tables and logs the
@@ -296,13 +326,14 @@ def calibration_cpuid_leaf_checked(ctx):
                  cpu="max,level=0x16,vendor=GenuineIntel",
                  timeout=BIOS_TIMEOUT) as m:
         m.expect("pass")
-        need(m, r"^calib: CPUID 0x15 gives no frequency \(0/0, crystal 0 "
-             r"Hz\)$", "leaf 0x15's zeros refused")
+        need(m, r"^calib: CPUID: leaf 0x15 gives no TSC/crystal ratio "
+             r"\(0x15: 0/0, crystal 0 Hz\)$", "leaf 0x15's zeros refused")
         need(m, r"^timer: lapic, uncalibrated", "calib=cpuid alone: none")
     with Machine(ctx, "calib-cpuid-auto", "test run=t-syscalls",
                  timeout=BIOS_TIMEOUT) as m:
         m.expect("pass")
-        need(m, r"^calib: no CPUID leaf 0x15 \(max leaf 0x[0-9a-f]+\)$",
+        need(m, r"^calib: CPUID: no CPUID leaf 0x15 \(not Intel, max leaf "
+             r"0x[0-9a-f]+\)$",
              "the default CPU's missing leaf")
         apic_facts(m, "hpet")
 
