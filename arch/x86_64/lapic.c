@@ -24,6 +24,8 @@
 #define REG_SVR     0x0F0
 #define REG_ESR     0x280
 #define REG_LVT_TMR 0x320
+#define REG_LVT_THM 0x330
+#define REG_LVT_PMC 0x340
 #define REG_LINT0   0x350
 #define REG_LINT1   0x360
 #define REG_LVT_ERR 0x370
@@ -89,6 +91,15 @@ bool lapic_init(uint64_t madt_addr) {
     wr(REG_LINT0, LVT_MASKED);
     wr(REG_LINT1, LVT_NMI);
     wr(REG_LVT_ERR, LVT_MASKED);
+    /* The thermal and performance-counter entries exist only up to the
+     * version register's last LVT (an x2APIC faults on a missing one). */
+    uint32_t last_lvt = (rd(REG_VERSION) >> 16) & 0xFF;
+    if (last_lvt >= 4) {
+        wr(REG_LVT_PMC, LVT_MASKED);
+    }
+    if (last_lvt >= 5) {
+        wr(REG_LVT_THM, LVT_MASKED);
+    }
     wr(REG_SVR, SVR_ENABLE | LAPIC_SPURIOUS_VECTOR);
     wr(REG_ESR, 0); /* clears errors the firmware left */
     log_printf("lapic: %s, id %u, version 0x%x\n",

@@ -136,8 +136,23 @@ def no_legacy_machine(ctx, name, cmdline, firmware, usb="kbd", **kw):
 
 
 def no_legacy_verdict(ctx, firmware):
+    """Also times t-tickrate's naps by the host's clock: from the end of
+    the first to the end of the fifth, 400 ticks, must take 4 s. QEMU's
+    LAPIC timer follows host time without icount; a busy host can only
+    make ticks late (they coalesce), never early, so the upper bound is
+    loose and the lower one tight (an uncalibrated tick here is 10 times
+    fast)."""
+    import time
     with no_legacy_machine(ctx, "nolegacy-verdict-" + firmware,
                            "test run=t-syscalls,t-tickrate", firmware) as m:
+        m.wait_log(SLEPT_LINE, what="t-tickrate's first nap")
+        first = time.monotonic()
+        m.wait_log(SLEPT_LINE, count=5, what="t-tickrate's fifth nap")
+        took = time.monotonic() - first
+        if not 3.6 <= took <= 8.0:
+            m.fail("400 ticks of sleep took %.2f s by the host's clock; "
+                   "expected 4 s (3.6-8)" % took)
+        print("400 ticks of sleep took %.2f s by the host's clock" % took)
         m.expect("pass")
         apic_facts(m, "pm-timer")
         need(m, r"^calib: no HPET table$", "no HPET (hpet=off)")
