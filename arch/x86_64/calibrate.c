@@ -19,6 +19,7 @@
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/mmio.h"
 #include "arch/x86_64/pit.h"
+#include "arch/x86_64/timer.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/log.h"
 #include "lib/string.h"
@@ -36,6 +37,7 @@
 #define HPET_CAP_64   (1UL << 13)
 #define HPET_ENABLE   0x1UL
 #define MIN_LAPIC_HZ  1000000UL /* below this the timer "does not count" */
+#define MAX_LAPIC_HZ  CLOCK_MAX_TSC_HZ
 
 /* A reference: a counter read as an increasing value modulo mask + 1. */
 struct ref_clock {
@@ -51,7 +53,8 @@ struct sample {
     uint32_t lapic;
 };
 
-/* a * b / c without overflow for a, b < 2^63 and c > 0. */
+/* a * b / c, c > 0: exact when a * b fits in 64 bits, else when c * b
+ * does. */
 static uint64_t scale(uint64_t a, uint64_t b, uint64_t c) {
     uint64_t p;
     if (!__builtin_mul_overflow(a, b, &p)) {
@@ -79,7 +82,8 @@ static void take_sample(const struct ref_clock* r, bool lapic,
 }
 
 /* Measures over one window of r. Returns false (logged) when r does not
- * advance that far within WAIT_LIMIT_NS. */
+ * advance that far within WAIT_LIMIT_NS, goes backwards, or gives a TSC
+ * or LAPIC rate out of range. */
 static bool measure(const struct ref_clock* r, bool lapic,
                     struct calibration* out) {
     uint64_t window = r->hz / WINDOW_PER_S;
@@ -95,15 +99,30 @@ static bool measure(const struct ref_clock* r, bool lapic,
     }
     take_sample(r, lapic, &b);
     uint64_t dref = (b.ref - a.ref) & r->mask;
-    out->source = r->name;
-    out->tsc_hz = scale(b.tsc - a.tsc, r->hz, dref);
-    out->lapic_hz =
+    /* More than half the counter's range: it went backwards (or the
+     * wait was so long that it may have wrapped). A long wait itself is
+     * harmless: every clock kept counting through it. */
+    if (dref > r->mask / 2) {
+        log_printf("calib: %s went backwards (%lu counts for a window of "
+                   "%lu); not used\n",
+                   r->name, dref, window);
+        return false;
+    }
+    uint64_t tsc_hz = scale(b.tsc - a.tsc, r->hz, dref);
+    uint64_t lapic_hz =
         lapic ? scale((uint64_t) (a.lapic - b.lapic) * LAPIC_TIMER_DIVISOR,
                       r->hz, dref)
               : 0;
-    if (out->lapic_hz < MIN_LAPIC_HZ) {
-        out->lapic_hz = 0;
+    if (tsc_hz < CLOCK_MIN_TSC_HZ || tsc_hz > CLOCK_MAX_TSC_HZ ||
+        lapic_hz > MAX_LAPIC_HZ) {
+        log_printf("calib: %s gives TSC %lu Hz, LAPIC timer %lu Hz: out of "
+                   "range; not used\n",
+                   r->name, tsc_hz, lapic_hz);
+        return false;
     }
+    /* A LAPIC timer that hardly moved does not count: the PIT ticks. */
+    *out = (struct calibration){r->name, tsc_hz,
+                                lapic_hz < MIN_LAPIC_HZ ? 0 : lapic_hz};
     return true;
 }
 
