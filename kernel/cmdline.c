@@ -78,6 +78,8 @@ static void parse_word(const char* w) {
         } else {
             log_printf("cmdline: malformed '%s': tick=pit|auto\n", w);
         }
+    } else if (KEY_IS("ioapicpins") && value) {
+        parse_number_word(w, value, &kconfig.ioapic_pins);
     } else if (KEY_IS("kfakehole") && value) {
         parse_number_word(w, value, &kconfig.fake_hole);
     } else if (KEY_IS("gfxmode") && value) {

@@ -34,6 +34,7 @@ struct kconfig {
     enum calib_source calib;   /* calib=: the one reference to calibrate by */
     bool tick_pit;             /* tick=pit: the PIT as the tick anyway */
     bool tick_rtc;             /* tickrtc: log ticks at RTC second changes */
+    uint64_t ioapic_pins;      /* ioapicpins=N: I/O APICs act as N-pin */
 };
 
 extern struct kconfig kconfig;

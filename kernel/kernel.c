@@ -7,6 +7,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/devices.h"
 #include "arch/x86_64/intc.h"
+#include "arch/x86_64/ioapic.h"
 #include "arch/x86_64/ps2.h"
 #include "arch/x86_64/timer.h"
 #include "drivers/usb/usb.h"
@@ -166,6 +167,11 @@ _Noreturn void kernel_start(uint64_t mbi_pa) {
     cmdline_parse(bootinfo.cmdline, bootinfo.cmdline_len);
     acpi_init(bootinfo.acpi_rsdp,
               kconfig.acpi_scan_bios ? 0 : bootinfo.acpi_rsdp_len);
+    if (kconfig.ioapic_pins) {
+        ioapic_limit_pins(kconfig.ioapic_pins > UINT32_MAX
+                              ? UINT32_MAX
+                              : (uint32_t) kconfig.ioapic_pins);
+    }
     intc_init(!kconfig.no_madt);
     /* Before any driver: their bounded waits read clock_ns. */
     timer_calibrate(kconfig.calib, kconfig.tick_pit);

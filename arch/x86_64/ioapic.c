@@ -21,6 +21,11 @@ static const struct madt* madt;
  * unusable), written once by ioapic_init. */
 static volatile uint32_t* regs[MADT_MAX_IOAPICS];
 static uint32_t npins[MADT_MAX_IOAPICS];
+static uint32_t pin_limit = UINT32_MAX; /* ioapicpins=N */
+
+void ioapic_limit_pins(uint32_t n) {
+    pin_limit = n;
+}
 
 static uint32_t rd(int i, uint32_t reg) {
     regs[i][IOREGSEL / 4] = reg;
@@ -57,6 +62,12 @@ int ioapic_init(const struct madt* m) {
             continue;
         }
         npins[i] = ((version >> 16) & 0xFF) + 1;
+        if (npins[i] > pin_limit) {
+            log_printf("ioapic: id %u: acting as if it had %u pins "
+                       "(ioapicpins)\n",
+                       io->id, pin_limit);
+            npins[i] = pin_limit;
+        }
         if (overlaps(i)) {
             log_printf("ioapic: id %u: GSIs %u-%u overlap another I/O "
                        "APIC's; not used\n",
@@ -64,7 +75,7 @@ int ioapic_init(const struct madt* m) {
             npins[i] = 0;
             continue;
         }
-        for (uint32_t pin = 0; pin < npins[i]; ++pin) {
+        for (uint32_t pin = 0; pin <= ((version >> 16) & 0xFF); ++pin) {
             wr(i, REG_REDIR + 2 * pin, REDIR_MASKED);
         }
         log_printf("ioapic: id %u, version 0x%x, GSIs %u-%u, all masked\n",

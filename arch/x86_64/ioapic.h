@@ -11,6 +11,10 @@
  * overlaps another's GSIs is logged and left out. Returns how many are
  * usable. m must stay valid while ioapic_ functions are used. */
 int ioapic_init(const struct madt* m);
+/* Test hook (the word ioapicpins=N): every I/O APIC acts as if it had at
+ * most n pins, so that an override or IRQ past them is out of range. Call
+ * before ioapic_init (intc_init). */
+void ioapic_limit_pins(uint32_t n);
 /* Routes ISA IRQ irq to vector on the local APIC dest (physical mode,
  * fixed delivery), unmasked, with the override's GSI, polarity and trigger
  * when the MADT has one. Returns false (logged) when no usable I/O APIC

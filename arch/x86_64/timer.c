@@ -10,7 +10,8 @@
 #include "arch/x86_64/x86.h"
 #include "kernel/log.h"
 
-/* Written once by timer_calibrate. */
+/* Written by timer_calibrate (and timer_init's fallback). lapic_hz: the
+ * LAPIC timer's input rate, 0 when it does not count or there is none. */
 static bool lapic_tick;
 static uint64_t lapic_hz;
 
@@ -42,6 +43,7 @@ void timer_calibrate(enum calib_source only, bool pit_tick) {
         }
         return;
     }
+    lapic_hz = c.lapic_hz; /* for timer_init, should IRQ 0 not route */
     const char* why = !lapic     ? "no local APIC in use"
                       : pit_tick ? "tick=pit"
                                  : "the local APIC timer does not count";
@@ -49,13 +51,24 @@ void timer_calibrate(enum calib_source only, bool pit_tick) {
                c.source ? c.source : "nothing", clock_tsc_hz(), tsc_by);
 }
 
+static void start_lapic_tick(unsigned hz) {
+    uint64_t count = lapic_hz / LAPIC_TIMER_DIVISOR / hz;
+    count = count < 1 ? 1 : count > UINT32_MAX ? UINT32_MAX : count;
+    lapic_timer_periodic(INT_TIMER, (uint32_t) count);
+}
+
 void timer_init(unsigned hz) {
     if (lapic_tick) {
-        uint64_t count = lapic_hz / LAPIC_TIMER_DIVISOR / hz;
-        count = count < 1 ? 1 : count > UINT32_MAX ? UINT32_MAX : count;
-        lapic_timer_periodic(INT_TIMER, (uint32_t) count);
+        start_lapic_tick(hz);
         return;
     }
     pit_start_periodic(hz);
-    intc_enable_isa_irq(ISA_IRQ_PIT);
+    if (!intc_enable_isa_irq(ISA_IRQ_PIT) && intc_apic() && lapic_hz) {
+        /* Never no tick at all: the calibrated LAPIC timer instead. */
+        log_printf("timer: the PIT's IRQ 0 cannot be routed; lapic at %lu "
+                   "Hz instead\n",
+                   lapic_hz);
+        lapic_tick = true;
+        start_lapic_tick(hz);
+    }
 }

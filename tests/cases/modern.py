@@ -15,7 +15,7 @@ import subprocess
 
 from qemu import DEFAULTS, Machine, TestFailure, TestSkipped
 from cases import (BIOS_TIMEOUT, UEFI_TIMEOUT, test, need, user,
-                   clean_log, need_log, refuse_log)
+                   clean_log, need_log, refuse_log, run_program)
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 
@@ -351,6 +351,27 @@ def calibration_cpuid_leaf_checked(ctx):
              r"0x[0-9a-f]+\)$",
              "the default CPU's missing leaf")
         apic_facts(m, "hpet")
+
+
+@test("modern", "robustness")
+def ioapic_entry_out_of_range(ctx):
+    """An ISA IRQ whose GSI is past the I/O APIC's pins (ioapicpins=N: the
+    I/O APIC acts as if it had N) is logged and not routed, and the kernel
+    runs on: with one pin the keyboard's IRQ 1 is refused and the LAPIC
+    tick still ticks; with two pins and tick=pit the PIT's IRQ 0 (GSI 2 by
+    QEMU's override) is refused, and the calibrated LAPIC timer ticks
+    instead: never no tick."""
+    log = run_program(ctx, "ioapic-pins-1", "t-syscalls", extra="ioapicpins=1")
+    need_log(log, r"^ioapic: id 0, version 0x[0-9a-f]+, GSIs 0-0, all "
+             r"masked$", "the I/O APIC cut to one pin")
+    need_log(log, r"^ioapic: IRQ 1 -> GSI 1: no usable I/O APIC has that "
+             r"entry; IRQ 1 not routed$", "IRQ 1 refused")
+    log = run_program(ctx, "ioapic-pins-2", "t-syscalls",
+                      extra="ioapicpins=2 tick=pit")
+    need_log(log, r"^ioapic: IRQ 0 -> GSI 2: no usable I/O APIC has that "
+             r"entry; IRQ 0 not routed$", "IRQ 0 refused")
+    need_log(log, r"^timer: the PIT's IRQ 0 cannot be routed; lapic at \d+ "
+             r"Hz instead$", "the LAPIC timer taking over")
 
 
 @test("modern", "workflow")
