@@ -22,6 +22,8 @@
 #define REG_TPR     0x080
 #define REG_EOI     0x0B0
 #define REG_SVR     0x0F0
+#define REG_ISR     0x100 /* 8 registers, 0x10 apart: vectors 0-255 */
+#define REG_IRR     0x200
 #define REG_ESR     0x280
 #define REG_LVT_TMR 0x320
 #define REG_LVT_THM 0x330
@@ -58,6 +60,36 @@ static void wr(uint32_t reg, uint32_t v) {
         wrmsr(MSR_X2APIC_FIRST + reg / 16, v);
     } else {
         regs[reg / 4] = v;
+    }
+}
+
+/* True when some vector's bit is set in the 256-bit register at reg. */
+static bool any_vector(uint32_t reg) {
+    for (uint32_t i = 0; i < 8; ++i) {
+        if (rd(reg + 0x10 * i)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Ends whatever the firmware left in service (an interrupt it never
+ * ended would block every vector of lower priority, ours included), at
+ * most once per vector; logs an interrupt left pending. */
+static void drain_firmware_interrupts(void) {
+    int ended = 0;
+    while (any_vector(REG_ISR) && ended < 256) {
+        wr(REG_EOI, 0);
+        ++ended;
+    }
+    if (ended) {
+        log_printf("lapic: ended %d interrupt(s) the firmware left in "
+                   "service\n",
+                   ended);
+    }
+    if (any_vector(REG_IRR)) {
+        log_printf("lapic: an interrupt the firmware raised is still "
+                   "pending\n");
     }
 }
 
@@ -101,6 +133,7 @@ bool lapic_init(uint64_t madt_addr) {
         wr(REG_LVT_THM, LVT_MASKED);
     }
     wr(REG_SVR, SVR_ENABLE | LAPIC_SPURIOUS_VECTOR);
+    drain_firmware_interrupts();
     wr(REG_ESR, 0); /* clears errors the firmware left */
     log_printf("lapic: %s, id %u, version 0x%x\n",
                x2apic ? "x2APIC mode (MSRs)" : "xAPIC mode", lapic_id(),
