@@ -35,6 +35,7 @@ struct kconfig {
     bool tick_pit;             /* tick=pit: the PIT as the tick anyway */
     bool tick_rtc;             /* tickrtc: log ticks at RTC second changes */
     uint64_t ioapic_pins;      /* ioapicpins=N: I/O APICs act as N-pin */
+    bool x2apic;               /* x2apic: local APIC in x2APIC mode */
 };
 
 extern struct kconfig kconfig;

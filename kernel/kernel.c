@@ -172,7 +172,7 @@ _Noreturn void kernel_start(uint64_t mbi_pa) {
                               ? UINT32_MAX
                               : (uint32_t) kconfig.ioapic_pins);
     }
-    intc_init(!kconfig.no_madt);
+    intc_init(!kconfig.no_madt, kconfig.x2apic);
     /* Before any driver: their bounded waits read clock_ns. */
     timer_calibrate(kconfig.calib, kconfig.tick_pit);
     if (kconfig.fake_hole) {

@@ -50,7 +50,7 @@ static const struct madt* read_madt(bool use_madt) {
     return &madt;
 }
 
-void intc_init(bool use_madt) {
+void intc_init(bool use_madt, bool want_x2apic) {
     /* Remapped first, in every case: an 8259 left at the BIOS's vectors
      * (8-15) would raise a stray IRQ as a CPU exception. Where the APICs
      * take over, every 8259 line stays masked. */
@@ -58,7 +58,8 @@ void intc_init(bool use_madt) {
     const struct madt* m = read_madt(use_madt);
     /* The I/O APICs first: a local APIC turned on (LINT0 masked) with no
      * I/O APIC behind it would cut the 8259 off. */
-    use_apic = m && ioapic_init(m) > 0 && lapic_init(m->lapic_addr);
+    use_apic =
+        m && ioapic_init(m) > 0 && lapic_init(m->lapic_addr, want_x2apic);
     intc_xapic_eoi = use_apic ? lapic_xapic_eoi_register() : NULL;
     log_printf("intc: %s\n", use_apic ? "local APIC and I/O APIC; 8259 masked"
                                       : "8259 PIC pair");

@@ -16,8 +16,9 @@
 
 /* Reads the MADT (acpi_init must have run), logs it, and sets up the
  * controllers with every device line masked. use_madt false (the `nomadt`
- * word) acts as if there were none. Interrupts must be off. */
-void intc_init(bool use_madt);
+ * word) acts as if there were none; want_x2apic (the `x2apic` word): the
+ * local APIC in x2APIC mode where the CPU has it. Interrupts must be off. */
+void intc_init(bool use_madt, bool want_x2apic);
 /* True when interrupts go through the APICs (the local APIC timer can be
  * used); false on the 8259 path. */
 bool intc_apic(void);

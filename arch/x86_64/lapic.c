@@ -1,8 +1,8 @@
 /* lapic.c: the boot CPU's local APIC. In xAPIC mode its registers are a
  * 4 KiB MMIO page (mapped uncached); in x2APIC mode the same registers are
  * MSRs 0x800 + offset / 16. The firmware chooses the mode (IA32_APIC_BASE
- * bit 10); this code never switches it, since going back from x2APIC to
- * xAPIC is not allowed without disabling the APIC. */
+ * bit 10); this code keeps it, except that the word x2apic moves an xAPIC
+ * to x2APIC mode (never back: that needs the APIC disabled). */
 #include "arch/x86_64/lapic.h"
 
 #include "arch/x86_64/mmio.h"
@@ -15,6 +15,7 @@
 #define APIC_BASE_ADDR_MASK 0x000FFFFFFFFFF000UL
 #define MSR_X2APIC_FIRST    0x800
 #define CPUID1_EDX_APIC     (1U << 9)
+#define CPUID1_ECX_X2APIC   (1U << 21)
 
 /* Register offsets (xAPIC). */
 #define REG_ID      0x020
@@ -93,7 +94,7 @@ static void drain_firmware_interrupts(void) {
     }
 }
 
-bool lapic_init(uint64_t madt_addr) {
+bool lapic_init(uint64_t madt_addr, bool want_x2apic) {
     uint32_t a, b, c, d;
     cpuid(1, &a, &b, &c, &d);
     if (!(d & CPUID1_EDX_APIC)) {
@@ -101,6 +102,18 @@ bool lapic_init(uint64_t madt_addr) {
         return false;
     }
     uint64_t base = rdmsr(MSR_APIC_BASE);
+    if (want_x2apic && !(base & APIC_BASE_X2APIC)) {
+        if (c & CPUID1_ECX_X2APIC) {
+            /* xAPIC to x2APIC is allowed from the enabled state (the way
+             * back is not). */
+            wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
+            wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE | APIC_BASE_X2APIC);
+            base = rdmsr(MSR_APIC_BASE);
+        } else {
+            log_printf("lapic: x2apic asked for, but this CPU has no "
+                       "x2APIC\n");
+        }
+    }
     x2apic = (base & APIC_BASE_X2APIC) && (base & APIC_BASE_ENABLE);
     uint64_t pa = base & APIC_BASE_ADDR_MASK;
     if (!x2apic) {

@@ -16,10 +16,12 @@
 /* Turns the local APIC on (software enable, spurious vector, task priority
  * 0, LINT0 masked so that nothing from an 8259 arrives, LINT1 as NMI,
  * timer masked). madt_addr: its registers' address from the MADT (used in
- * xAPIC mode; a different address in IA32_APIC_BASE wins, logged). Returns
- * false (logged) when the CPU has no local APIC or its registers cannot be
- * mapped; then no other lapic_ function may be called. */
-bool lapic_init(uint64_t madt_addr);
+ * xAPIC mode; a different address in IA32_APIC_BASE wins, logged).
+ * want_x2apic (the word x2apic): switch to x2APIC mode where the CPU has
+ * it, instead of keeping the firmware's mode. Returns false (logged) when
+ * the CPU has no local APIC or its registers cannot be mapped; then no
+ * other lapic_ function may be called. */
+bool lapic_init(uint64_t madt_addr, bool want_x2apic);
 /* The local APIC ID, as an I/O APIC destination names it. */
 uint32_t lapic_id(void);
 /* True when the local APIC is in x2APIC mode. */

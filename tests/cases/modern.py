@@ -374,6 +374,48 @@ def ioapic_entry_out_of_range(ctx):
              r"Hz instead$", "the LAPIC timer taking over")
 
 
+X2APIC_BOCHS_CPU = "corei7_haswell_4770"
+
+
+@test("modern", "bochs")
+def x2apic_mode_under_bochs(ctx):
+    """The local APIC in x2APIC mode (MSRs instead of MMIO: EOI, timer,
+    LVTs, ID), which QEMU 7.2's TCG lacks: Bochs with a Haswell CPU model
+    (tools/bochsrc with only its cpu model changed, in a scratch copy of
+    tools/bochs.sh) and the word x2apic: the log says x2APIC mode, the
+    tick is calibrated and t-syscalls (ticks advance, so every EOI went
+    through the MSR) passes. Before it, on QEMU's qemu64 (no x2APIC), the
+    word is refused with a line and xAPIC mode is kept."""
+    from bochs import BochsRun, TOOLS
+    log = run_program(ctx, "x2apic-refused", "t-syscalls", extra="x2apic")
+    need_log(log, r"^lapic: x2apic asked for, but this CPU has no x2APIC$",
+             "the refusal on qemu64")
+    need_log(log, r"^lapic: xAPIC mode, id 0", "xAPIC mode kept")
+    run = BochsRun(ctx, "x2apic-bochs", "test run=t-syscalls x2apic")
+    tools = os.path.join(run.dir, "tools")
+    os.makedirs(tools)
+    shutil.copy(os.path.join(TOOLS, "bochs.sh"), tools)
+    with open(os.path.join(TOOLS, "bochsrc")) as f:
+        rc = f.read()
+    rc, n = re.subn(r"^cpu: model=\w+", "cpu: model=" + X2APIC_BOCHS_CPU, rc,
+                    flags=re.M)
+    if n != 1:
+        raise TestFailure("tools/bochsrc has no 'cpu: model=' line to change")
+    with open(os.path.join(tools, "bochsrc"), "w") as f:
+        f.write(rc)
+    run.args[0] = os.path.join(tools, "bochs.sh")
+    got = run.run()
+    if got != "pass":
+        run.fail("expected t-syscalls to pass under Bochs in x2APIC mode, "
+                 "got '%s' after %.0f s" % (got, run.seconds))
+    log = run.log()
+    need_log(log, r"^lapic: x2APIC mode \(MSRs\), id 0, version 0x[0-9a-f]+$",
+             "x2APIC mode")
+    need_log(log, r"^timer: lapic, calibrated by hpet, \d+ Hz", "the tick")
+    need_log(log, user(r"t-syscalls: ok pid=1 ring=3", 1), "the verdict")
+    refuse_log(log, r"^(PANIC|PAGE TABLE ERROR|USER PANIC)", "a failure")
+
+
 @test("modern", "workflow")
 def qemu_sh_no_legacy_matches_harness(ctx):
     """`tools/qemu.sh --no-legacy` (and with --usb-hub, under UEFI) boots
