@@ -66,6 +66,8 @@ static void parse_word(const char* w) {
         kconfig.no_madt = true;
     } else if (KEY_IS("endpoweroff") && !value) {
         kconfig.poweroff_at_end = true;
+    } else if (KEY_IS("kstray") && !value) {
+        kconfig.kstray = true;
     } else if (KEY_IS("x2apic") && !value) {
         kconfig.x2apic = true;
     } else if (KEY_IS("tickrtc") && !value) {

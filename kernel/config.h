@@ -36,6 +36,7 @@ struct kconfig {
     bool tick_rtc;             /* tickrtc: log ticks at RTC second changes */
     uint64_t ioapic_pins;      /* ioapicpins=N: I/O APICs act as N-pin */
     bool x2apic;               /* x2apic: local APIC in x2APIC mode */
+    bool kstray;               /* kstray: a stray interrupt on purpose */
 };
 
 extern struct kconfig kconfig;

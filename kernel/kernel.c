@@ -26,6 +26,7 @@
 #include "proc/proc.h"
 
 #define DEFAULT_SCENARIO "allocators"
+#define KSTRAY_VECTOR    0x68 /* where a UEFI firmware's timer may sit */
 
 extern char kernel_image_start[], kernel_image_end[];
 
@@ -210,6 +211,10 @@ _Noreturn void kernel_start(uint64_t mbi_pa) {
         /* A user page nobody maps: the checker must call it leaked. */
         log_printf("kleak: leaking one page on purpose\n");
         (void) kalloc(PAGE_USER, 1);
+    }
+    if (kconfig.kstray) {
+        /* Delivered at the first sti, most likely in pid 1's user mode. */
+        intc_raise_stray(KSTRAY_VECTOR);
     }
     intc_enable_isa_irq(ISA_IRQ_KEYBOARD);
     timer_init(HZ);

@@ -108,6 +108,10 @@ _Noreturn void trap_entry(struct regs* r) {
     case INT_SPURIOUS15:
         break;
     default:
+        if (r->intno >= INT_STRAY_FIRST && r->intno < 256) {
+            intc_stray(r->intno);
+            break;
+        }
         if (!from_user) {
             panic_trap(r);
         }

@@ -65,6 +65,29 @@ void intc_init(bool use_madt, bool want_x2apic) {
                                       : "8259 PIC pair");
 }
 
+#define STRAYS_LOGGED 8
+
+void intc_stray(unsigned vector) {
+    static int logged;
+    if (logged < STRAYS_LOGGED) {
+        ++logged;
+        log_printf("intc: stray interrupt on vector %u; ended and "
+                   "ignored%s\n",
+                   vector, logged == STRAYS_LOGGED ? " (no more logged)" : "");
+    }
+    if (use_apic) {
+        lapic_eoi();
+    }
+}
+
+void intc_raise_stray(uint8_t vector) {
+    if (use_apic) {
+        log_printf("kstray: the local APIC raises vector %u on itself\n",
+                   vector);
+        lapic_self_interrupt(vector);
+    }
+}
+
 bool intc_apic(void) {
     return use_apic;
 }

@@ -25,6 +25,15 @@ bool intc_apic(void);
 /* Lets ISA IRQ irq (0-15) through to vector INT_IRQ0 + irq. Returns false
  * (logged) when it cannot be routed. */
 bool intc_enable_isa_irq(unsigned irq);
+/* A stray interrupt arrived on vector (INT_STRAY_FIRST-255): logs it (the
+ * first few), ends it at the local APIC (the only controller that can
+ * deliver there), and returns: the interrupted code resumes. */
+void intc_stray(unsigned vector);
+/* Test hook (the word kstray): the local APIC raises vector on itself,
+ * pending until interrupts are first enabled, as an interrupt a firmware
+ * left behind would be. Does nothing on the 8259 path. */
+void intc_raise_stray(uint8_t vector);
+
 /* intc_eoi's path for the 8259 and x2APIC cases. */
 void intc_eoi_other(unsigned irq);
 /* The xAPIC's EOI register when interrupts go through an xAPIC, else NULL.

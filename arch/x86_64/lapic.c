@@ -32,6 +32,8 @@
 #define REG_LINT0   0x350
 #define REG_LINT1   0x360
 #define REG_LVT_ERR 0x370
+#define REG_ICR_LOW 0x300
+#define REG_SELF    0x3F0 /* x2APIC only: the self-IPI register */
 #define REG_TMR_ICR 0x380
 #define REG_TMR_CCR 0x390
 #define REG_TMR_DCR 0x3E0
@@ -152,6 +154,16 @@ bool lapic_init(uint64_t madt_addr, bool want_x2apic) {
                x2apic ? "x2APIC mode (MSRs)" : "xAPIC mode", lapic_id(),
                rd(REG_VERSION) & 0xFF);
     return true;
+}
+
+#define ICR_TO_SELF 0x40000 /* destination shorthand 01: self */
+
+void lapic_self_interrupt(uint8_t vector) {
+    if (x2apic) {
+        wr(REG_SELF, vector);
+    } else {
+        wr(REG_ICR_LOW, ICR_TO_SELF | vector);
+    }
 }
 
 uint32_t lapic_id(void) {

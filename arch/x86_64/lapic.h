@@ -22,6 +22,9 @@
  * the CPU has no local APIC or its registers cannot be mapped; then no
  * other lapic_ function may be called. */
 bool lapic_init(uint64_t madt_addr, bool want_x2apic);
+/* Raises vector on this CPU (a self IPI): pending until interrupts are
+ * enabled. */
+void lapic_self_interrupt(uint8_t vector);
 /* The local APIC ID, as an I/O APIC destination names it. */
 uint32_t lapic_id(void);
 /* True when the local APIC is in x2APIC mode. */
