@@ -108,9 +108,19 @@ _Noreturn void trap_entry(struct regs* r) {
     case INT_SPURIOUS15:
         break;
     default:
-        if (r->intno >= INT_STRAY_FIRST && r->intno < 256) {
-            intc_stray(r->intno);
-            break;
+        /* A hardware interrupt on a vector past the IDT's end (nothing is
+         * routed there: one a firmware left pending, a misprogrammed
+         * device) is a #GP for a gate (IDT bit) while the local APIC has
+         * that vector in service; an `int $N` from user code has nothing
+         * in service there and ends its process. (The error code's vector
+         * is not used: QEMU writes it as vector * 16 + 2, and leaves the
+         * EXT bit clear.) */
+        if (r->intno == INT_GPF && (r->err & ERR_IDT)) {
+            int stray = intc_stray_in_service();
+            if (stray >= 0) {
+                intc_stray((unsigned) stray);
+                break;
+            }
         }
         if (!from_user) {
             panic_trap(r);

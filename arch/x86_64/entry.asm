@@ -133,16 +133,6 @@ vector%1:
 %assign i i+1
 %endrep
 
-; Vectors 54-255: nothing is routed there. A stray delivery (an interrupt
-; a firmware left pending, a misprogrammed device) lands on a gate that
-; names it instead of past the IDT's end; their gates are ring 0 only, so
-; `int $N` from user mode is still a general protection fault.
-%assign i INT_SYS + INT_SYS_COUNT
-%rep 256 - INT_SYS - INT_SYS_COUNT
-    VECTOR_NOERR i
-%assign i i+1
-%endrep
-
 global syscall_int_common:function (syscall_int_common.end - syscall_int_common)
 syscall_int_common:
     PUSH_GPRS
@@ -263,14 +253,6 @@ global syscall_int_vectors
 syscall_int_vectors:
 %assign i INT_SYS
 %rep INT_SYS_COUNT
-    dq vector %+ i
-%assign i i+1
-%endrep
-
-global stray_vectors
-stray_vectors:
-%assign i INT_SYS + INT_SYS_COUNT
-%rep 256 - INT_SYS - INT_SYS_COUNT
     dq vector %+ i
 %assign i i+1
 %endrep

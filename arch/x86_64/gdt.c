@@ -35,14 +35,10 @@ struct __attribute__((packed)) table_desc {
 };
 
 /* Exceptions and IRQs (0-47, trap_vectors), then the handout's interrupt
- * system calls (INT_SYS..., syscall_int_vectors), then gates for stray
- * interrupts (INT_STRAY_FIRST-255, stray_vectors). Only int3 and the
- * system calls are callable from ring 3: any other `int $N` is a general
- * protection fault. */
+ * system calls (INT_SYS..., syscall_int_vectors); past them, outside the
+ * IDT, every `int $N` is a general protection fault. */
 #define NTRAPVECTORS 48
-#define NVECTORS     256
-_Static_assert(INT_STRAY_FIRST == INT_SYS + INT_SYS_COUNT,
-               "stray gates follow the system call gates");
+#define NVECTORS     (INT_SYS + INT_SYS_COUNT)
 _Static_assert(INT_SYS == NTRAPVECTORS, "system call gates follow the IRQs");
 #define DOUBLE_FAULT_STACK_SIZE 2048
 
@@ -54,7 +50,6 @@ static uint8_t double_fault_stack[DOUBLE_FAULT_STACK_SIZE]
 
 extern const uint64_t trap_vectors[NTRAPVECTORS];
 extern const uint64_t syscall_int_vectors[INT_SYS_COUNT];
-extern const uint64_t stray_vectors[NVECTORS - INT_STRAY_FIRST];
 extern void syscall_entry(void);
 
 static void gdt_init(void) {
@@ -99,17 +94,14 @@ static void gdt_init(void) {
 
 static void idt_init(void) {
     for (int i = 0; i < NVECTORS; ++i) {
-        uint64_t a = i < NTRAPVECTORS      ? trap_vectors[i]
-                     : i < INT_STRAY_FIRST ? syscall_int_vectors[i - INT_SYS]
-                                           : stray_vectors[i - INT_STRAY_FIRST];
+        uint64_t a = i < NTRAPVECTORS ? trap_vectors[i]
+                                      : syscall_int_vectors[i - INT_SYS];
         idt[i].offset_lo = a & 0xFFFF;
         idt[i].selector = SEG_KCODE;
         idt[i].ist = (i == INT_DOUBLE) ? 1 : 0;
         /* Interrupt gate (IF cleared on entry); int3 and the system
          * calls callable from ring 3. */
-        bool user_gate =
-            i == INT_BREAK || (i >= INT_SYS && i < INT_STRAY_FIRST);
-        idt[i].type = user_gate ? 0xEE : 0x8E;
+        idt[i].type = (i == INT_BREAK || i >= INT_SYS) ? 0xEE : 0x8E;
         idt[i].offset_mid = (a >> 16) & 0xFFFF;
         idt[i].offset_hi = a >> 32;
         idt[i].reserved = 0;

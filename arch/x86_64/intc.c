@@ -2,6 +2,7 @@
  * boot, and the small interface trap.c and the drivers use. */
 #include "arch/x86_64/intc.h"
 
+#include "abi/syscall.h"
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/ioapic.h"
 #include "arch/x86_64/lapic.h"
@@ -66,6 +67,14 @@ void intc_init(bool use_madt, bool want_x2apic) {
 }
 
 #define STRAYS_LOGGED 8
+
+/* The first vector past the IDT's gates (the system call gates end it). */
+#define FIRST_VECTOR_PAST_IDT (INT_SYS + INT_SYS_COUNT)
+
+int intc_stray_in_service(void) {
+    int v = use_apic ? lapic_highest_in_service() : -1;
+    return v >= FIRST_VECTOR_PAST_IDT ? v : -1;
+}
 
 void intc_stray(unsigned vector) {
     static int logged;

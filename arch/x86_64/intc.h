@@ -25,7 +25,10 @@ bool intc_apic(void);
 /* Lets ISA IRQ irq (0-15) through to vector INT_IRQ0 + irq. Returns false
  * (logged) when it cannot be routed. */
 bool intc_enable_isa_irq(unsigned irq);
-/* A stray interrupt arrived on vector (INT_STRAY_FIRST-255): logs it (the
+/* The vector past the IDT's end that the local APIC has in service (a
+ * hardware interrupt the CPU took and could not deliver), or -1. */
+int intc_stray_in_service(void);
+/* A stray interrupt arrived on vector, past the IDT's end: logs it (the
  * first few), ends it at the local APIC (the only controller that can
  * deliver there), and returns: the interrupted code resumes. */
 void intc_stray(unsigned vector);

@@ -166,6 +166,16 @@ void lapic_self_interrupt(uint8_t vector) {
     }
 }
 
+int lapic_highest_in_service(void) {
+    for (int i = 7; i >= 0; --i) {
+        uint32_t bits = rd(REG_ISR + 0x10 * (uint32_t) i);
+        if (bits) {
+            return i * 32 + 31 - __builtin_clz(bits);
+        }
+    }
+    return -1;
+}
+
 uint32_t lapic_id(void) {
     return x2apic ? rd(REG_ID) : rd(REG_ID) >> 24;
 }

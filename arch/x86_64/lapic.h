@@ -25,6 +25,8 @@ bool lapic_init(uint64_t madt_addr, bool want_x2apic);
 /* Raises vector on this CPU (a self IPI): pending until interrupts are
  * enabled. */
 void lapic_self_interrupt(uint8_t vector);
+/* The highest vector in service (ISR), or -1 when none is. */
+int lapic_highest_in_service(void);
 /* The local APIC ID, as an I/O APIC destination names it. */
 uint32_t lapic_id(void);
 /* True when the local APIC is in x2APIC mode. */

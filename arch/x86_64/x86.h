@@ -66,10 +66,11 @@
 #define INT_KEYBOARD   (INT_IRQ0 + 1)
 #define INT_SPURIOUS7  (INT_IRQ0 + 7)
 #define INT_SPURIOUS15 (INT_IRQ0 + 15)
-/* 48-53 are the handout's system call gates (abi/syscall.h); every vector
- * from here up is a stray: nothing is routed there. */
-#define INT_STRAY_FIRST 54
-#define INT_SYSCALL     256 /* pseudo-vector: frame was saved by syscall entry */
+#define INT_SYSCALL    256 /* pseudo-vector: frame was saved by syscall entry */
+
+/* Error code bit of an exception raised while delivering an event: IDT
+ * (the selector index is a vector: error >> 3). */
+#define ERR_IDT 0x2
 
 /* Page-fault error code bits. */
 #define PFERR_PRESENT 0x1

@@ -3,8 +3,8 @@
  * vectors INT_SYS to INT_SYS + 5 (48-53), which t-handoutpaging checks.
  * Only vector 3 (int3) is callable otherwise, and it ends the child as a
  * breakpoint; every other vector is a general protection fault for the
- * child (the IDT's other gates, the stray-interrupt gates past 53
- * included, are ring 0 only). Then icebp
+ * child (the IDT's other gates are ring 0 only, and vectors past 53 are
+ * outside the IDT). Then icebp
  * (int1, which ignores gate privilege) and int3/int $N with the trap flag
  * set. No child may come back from the instruction, the kernel must not
  * panic, and the parent's data must be intact after all 256 deaths. */
