@@ -378,10 +378,11 @@ def ioapic_entry_out_of_range(ctx):
 def stray_interrupt_survived(ctx):
     """An interrupt on a vector nothing is routed to (kstray: the local
     APIC raises vector 0x68 on itself before interrupts are first enabled,
-    as a UEFI firmware's timer may leave one pending) lands on a ring-0
-    stray gate: logged, ended at the local APIC, and the process it
-    interrupted runs on (before the IDT had gates past 53, it was a general
-    protection fault that ended pid 1)."""
+    as a UEFI firmware's timer may leave one pending) is past the IDT: it
+    arrives as a general protection fault for its gate while the local
+    APIC has it in service, which tells it from a user's `int $N`. It is
+    logged, ended at the local APIC, and the process it interrupted runs on
+    (without that check the fault ends pid 1)."""
     log = run_program(ctx, "stray-interrupt", "t-syscalls", extra="kstray")
     need_log(log, r"^kstray: the local APIC raises vector 104 on itself$",
              "the stray raised")
