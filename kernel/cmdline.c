@@ -17,6 +17,22 @@ static bool parse_number_word(const char* word, const char* value,
     return true;
 }
 
+/* calib=NAME: the last such word wins; a bad name changes nothing. */
+static void parse_calib(const char* w, const char* value) {
+    static const char* const names[] = {
+        [CALIB_AUTO] = "auto", [CALIB_CPUID] = "cpuid", [CALIB_HPET] = "hpet",
+        [CALIB_PM] = "pm",     [CALIB_PIT] = "pit",     [CALIB_NONE] = "none",
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); ++i) {
+        if (strcmp(value, names[i]) == 0) {
+            kconfig.calib = (enum calib_source) i;
+            return;
+        }
+    }
+    log_printf("cmdline: malformed '%s': calib=auto|cpuid|hpet|pm|pit|none\n",
+               w);
+}
+
 static void parse_word(const char* w) {
     const char* eq = strchr(w, '=');
     size_t keylen = eq ? (size_t) (eq - w) : strlen(w);
@@ -54,6 +70,24 @@ static void parse_word(const char* w) {
         kconfig.no_madt = true;
     } else if (KEY_IS("endpoweroff") && !value) {
         kconfig.poweroff_at_end = true;
+    } else if (KEY_IS("kstray") && !value) {
+        kconfig.kstray = true;
+    } else if (KEY_IS("x2apic") && !value) {
+        kconfig.x2apic = true;
+    } else if (KEY_IS("tickrtc") && !value) {
+        kconfig.tick_rtc = true;
+    } else if (KEY_IS("calib") && value) {
+        parse_calib(w, value);
+    } else if (KEY_IS("tick") && value) {
+        if (strcmp(value, "pit") == 0) {
+            kconfig.tick_pit = true;
+        } else if (strcmp(value, "auto") == 0) {
+            kconfig.tick_pit = false;
+        } else {
+            log_printf("cmdline: malformed '%s': tick=pit|auto\n", w);
+        }
+    } else if (KEY_IS("ioapicpins") && value) {
+        parse_number_word(w, value, &kconfig.ioapic_pins);
     } else if (KEY_IS("kfakehole") && value) {
         parse_number_word(w, value, &kconfig.fake_hole);
     } else if (KEY_IS("gfxmode") && value) {

@@ -4,6 +4,7 @@
 #define KERNEL_CONFIG_H
 
 #include "abi/types.h"
+#include "arch/x86_64/calibrate.h"
 
 #define RUN_NAME_MAX  96
 #define BOOT_WORD_MAX 128
@@ -35,6 +36,12 @@ struct kconfig {
     bool acpi_scan_bios;       /* acpiscan: ignore the loader's RSDP copy */
     bool usb_never_ready;      /* usbnoanswer: xHCI resets never finish */
     bool no_madt;              /* nomadt: act as if there were no MADT */
+    enum calib_source calib;   /* calib=: the one reference to calibrate by */
+    bool tick_pit;             /* tick=pit: the PIT as the tick anyway */
+    bool tick_rtc;             /* tickrtc: log ticks at RTC second changes */
+    uint64_t ioapic_pins;      /* ioapicpins=N: I/O APICs act as N-pin */
+    bool x2apic;               /* x2apic: local APIC in x2APIC mode */
+    bool kstray;               /* kstray: a stray interrupt on purpose */
 };
 
 extern struct kconfig kconfig;

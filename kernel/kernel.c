@@ -7,7 +7,9 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/devices.h"
 #include "arch/x86_64/intc.h"
+#include "arch/x86_64/ioapic.h"
 #include "arch/x86_64/ps2.h"
+#include "arch/x86_64/timer.h"
 #include "drivers/usb/usb.h"
 #include "kernel/bootinfo.h"
 #include "kernel/config.h"
@@ -25,6 +27,7 @@
 #include "proc/proc.h"
 
 #define DEFAULT_SCENARIO "allocators"
+#define KSTRAY_VECTOR    0x68 /* where a UEFI firmware's timer may sit */
 
 extern char kernel_image_start[], kernel_image_end[];
 
@@ -183,7 +186,14 @@ _Noreturn void kernel_start(uint64_t mbi_pa) {
     cmdline_parse(bootinfo.cmdline, bootinfo.cmdline_len);
     acpi_init(bootinfo.acpi_rsdp,
               kconfig.acpi_scan_bios ? 0 : bootinfo.acpi_rsdp_len);
-    (void) intc_init(!kconfig.no_madt);
+    if (kconfig.ioapic_pins) {
+        ioapic_limit_pins(kconfig.ioapic_pins > UINT32_MAX
+                              ? UINT32_MAX
+                              : (uint32_t) kconfig.ioapic_pins);
+    }
+    intc_init(!kconfig.no_madt, kconfig.x2apic);
+    /* Before any driver: their bounded waits read clock_ns. */
+    timer_calibrate(kconfig.calib, kconfig.tick_pit);
     if (kconfig.fake_hole) {
         reserve_fake_hole(ROUNDDOWN(kconfig.fake_hole, PAGESIZE));
     }
@@ -219,6 +229,16 @@ _Noreturn void kernel_start(uint64_t mbi_pa) {
         /* A user page nobody maps: the checker must call it leaked. */
         log_printf("kleak: leaking one page on purpose\n");
         (void) kalloc(PAGE_USER, 1);
+    }
+    if (kconfig.kstray) {
+        /* Delivered at the first sti, most likely in pid 1's user mode. */
+        intc_raise_stray(KSTRAY_VECTOR);
+    }
+    intc_enable_isa_irq(ISA_IRQ_KEYBOARD);
+    /* COM1's interrupts only once IRQ 4 is routed: an I/O APIC drops an
+     * edge that arrives while its pin is masked. */
+    if (intc_enable_isa_irq(ISA_IRQ_COM1)) {
+        (void) serial_keys_start();
     }
     timer_init(HZ);
     memviewer_draw();

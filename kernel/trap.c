@@ -4,7 +4,10 @@
  * process or idling. */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/devices.h"
+#include "arch/x86_64/intc.h"
+#include "arch/x86_64/rtc.h"
 #include "drivers/usb/usb.h"
+#include "kernel/config.h"
 #include "kernel/console.h"
 #include "kernel/exitpark.h"
 #include "kernel/kernel.h"
@@ -75,7 +78,7 @@ static void handle_key(int key) {
 __attribute__((noinline)) static void serial_irq(void) {
     char keys[SERIAL_KEYS_MAX];
     int n = serial_keys_read(keys, SERIAL_KEYS_MAX);
-    pic_eoi(4);
+    intc_eoi(ISA_IRQ_COM1);
     for (int i = 0; i < n; ++i) {
         handle_key(keys[i]);
     }
@@ -88,7 +91,12 @@ _Noreturn void trap_entry(struct regs* r) {
     }
     switch (r->intno) {
     case INT_TIMER: {
-        pic_eoi(0);
+        /* The local APIC timer's or the PIT's (ISA IRQ 0): intc_eoi ends
+         * either. */
+        intc_eoi(ISA_IRQ_PIT);
+        if (kconfig.tick_rtc) {
+            rtc_tick_probe();
+        }
         int key = usb_keyboard_read();
         if (key > 0) {
             handle_key(key);
@@ -100,7 +108,7 @@ _Noreturn void trap_entry(struct regs* r) {
     }
     case INT_KEYBOARD: {
         int key = keyboard_read();
-        pic_eoi(1);
+        intc_eoi(ISA_IRQ_KEYBOARD);
         if (key > 0) {
             handle_key(key);
         }
@@ -109,10 +117,27 @@ _Noreturn void trap_entry(struct regs* r) {
     case INT_SERIAL:
         serial_irq();
         break;
+    /* Spurious: the 8259's (IRQ 7, IRQ 15) and the local APIC's, which is
+     * the same vector as IRQ 15 (LAPIC_SPURIOUS_VECTOR). None is ended:
+     * no controller counts it as in service. */
     case INT_SPURIOUS7:
     case INT_SPURIOUS15:
         break;
     default:
+        /* A hardware interrupt on a vector past the IDT's end (nothing is
+         * routed there: one a firmware left pending, a misprogrammed
+         * device) is a #GP for a gate (IDT bit) while the local APIC has
+         * that vector in service; an `int $N` from user code has nothing
+         * in service there and ends its process. (The error code's vector
+         * is not used: QEMU writes it as vector * 16 + 2, and leaves the
+         * EXT bit clear.) */
+        if (r->intno == INT_GPF && (r->err & ERR_IDT)) {
+            int stray = intc_stray_in_service();
+            if (stray >= 0) {
+                intc_stray((unsigned) stray);
+                break;
+            }
+        }
         if (!from_user) {
             panic_trap(r);
         }

@@ -14,6 +14,10 @@ QEMU_NIC=none
 # first port, or behind a hub there. A machine with no PS/2 controller, so
 # that keys can only come from USB.
 QEMU_MACHINE_NO_PS2=q35,i8042=off
+# A PC without any legacy device (tools/qemu.sh --no-legacy, which adds
+# the USB keyboard too): no PS/2, no 8254 PIT, no 8259 PIC, no HPET. The
+# tick must come from the local APIC timer, keys from USB.
+QEMU_MACHINE_NO_LEGACY=q35,i8042=off,pit=off,pic=off,hpet=off
 QEMU_USB_XHCI=qemu-xhci,id=xhci
 QEMU_USB_KBD=usb-kbd,bus=xhci.0,port=1,id=usbkbd
 QEMU_USB_HUB=usb-hub,bus=xhci.0,port=1,id=usbhub

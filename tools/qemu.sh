@@ -29,6 +29,9 @@
 #   --serial-keys        COM1 on this terminal as well as in the log file:
 #                        the log scrolls by, and what you type is keys for
 #                        the viewer (headless or window mode; Ctrl-C quits)
+#   --no-legacy          a PC without legacy devices: q35 with no PS/2, no
+#                        PIT, no 8259, no HPET (QEMU_MACHINE_NO_LEGACY), and
+#                        a USB keyboard (--usb-kbd, unless --usb-hub)
 #   --build-dir DIR      the build directory (default: $WEENSY_BUILD_DIR, or
 #                        build/ next to tools/)
 #   --iso FILE           the image to boot (default: BUILD/weensyos.iso)
@@ -77,6 +80,7 @@ kvm=0
 disk=0
 usb=
 serial_keys=0
+no_legacy=0
 build_dir=${WEENSY_BUILD_DIR:-}
 iso=
 log=
@@ -129,6 +133,7 @@ while (($#)); do
     --usb-kbd) usb=kbd ;;
     --usb-hub) usb=hub ;;
     --serial-keys) serial_keys=1 ;;
+    --no-legacy) no_legacy=1 ;;
     --build-dir)
         [[ $# -ge 2 ]] || die "--build-dir needs a value"
         build_dir=$2
@@ -184,6 +189,12 @@ case $firmware in
 bios | uefi) ;;
 *) die "firmware must be bios or uefi, not '$firmware'" ;;
 esac
+
+if ((no_legacy)); then
+    [[ -z $machine ]] || die "--no-legacy sets the machine; drop --machine $machine"
+    machine=$QEMU_MACHINE_NO_LEGACY
+    [[ -n $usb ]] || usb=kbd
+fi
 
 [[ -n $build_dir ]] || build_dir="$here/../build"
 [[ -d $build_dir ]] || die "no build directory '$build_dir' (run: cmake -B build -G Ninja && cmake --build build)"

@@ -1,6 +1,5 @@
 /* devices.h: the legacy PC devices: COM1 (the log, and keys from a serial
- * terminal), the 8259 PICs with the 8254 timer, the PS/2 keyboard, and the
- * ways to leave the machine. */
+ * terminal), the PS/2 keyboard, and the ways to leave the machine. */
 #ifndef ARCH_DEVICES_H
 #define ARCH_DEVICES_H
 
@@ -24,13 +23,6 @@ bool serial_keys_start(void);
  * logged a bounded number of times. Acknowledging the interrupt at the
  * controller is the caller's. */
 int serial_keys_read(char* keys, int max);
-
-/* Remaps the PICs to vectors 32-47, unmasks the timer and keyboard, and
- * COM1 after serial_keys_start, and programs the PIT to interrupt hz
- * times a second. */
-void timer_init(unsigned hz);
-/* Acknowledges IRQ line irq (0-15) at the PIC. */
-void pic_eoi(int irq);
 
 /* Reads one pending key from the PS/2 controller: returns its ASCII
  * character, or -1 when the byte was not a key press we translate. */

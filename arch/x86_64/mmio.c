@@ -24,7 +24,11 @@
 
 #define LARGE_PAGE 0x200000UL
 #define GIB        0x40000000UL
-#define WINDOW_PDS 4 /* GiB of windows in all */
+/* GiB of windows in all: 1024 windows of 2 MiB, against the few dozen a
+ * PC needs (ACPI tables, a framebuffer, BARs, the local APIC, the I/O
+ * APICs, the HPET). Each GiB costs a 4 KiB directory in the kernel image,
+ * whose Debug build must fit below the kernel stack. */
+#define WINDOW_PDS 2
 #define PTE_PWT    0x008UL
 #define PTE_PCD    0x010UL
 #define PHYS_LIMIT (1UL << 52) /* architectural physical address limit */

@@ -69,6 +69,10 @@
 #define INT_SPURIOUS15 (INT_IRQ0 + 15)
 #define INT_SYSCALL    256 /* pseudo-vector: frame was saved by syscall entry */
 
+/* Error code bit of an exception raised while delivering an event: IDT
+ * (the selector index is a vector: error >> 3). */
+#define ERR_IDT 0x2
+
 /* Page-fault error code bits. */
 #define PFERR_PRESENT 0x1
 #define PFERR_WRITE   0x2
