@@ -114,6 +114,41 @@ def refuse_log(log, pattern, what):
                           (what, found.group(0)))
 
 
+def host_unit_test(ctx, name, sources, skip_without_cc=False):
+    """Builds tests/host/<name>.c with the kernel sources it tests (paths
+    relative to the tree) by the host's C compiler, with AddressSanitizer
+    and UBSan where the compiler has them (else without, said so), runs it
+    and returns its CompletedProcess; judging the output is the caller's.
+    No compiler: TestSkipped if skip_without_cc, else a failure."""
+    import shutil
+    import subprocess
+    cc = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
+    if not cc:
+        if skip_without_cc:
+            raise qemu.TestSkipped("no host C compiler (cc or clang)")
+        raise TestFailure("no host C compiler (cc) to build the unit test")
+    out_dir = os.path.join(ctx.build, "tests", "host")
+    os.makedirs(out_dir, exist_ok=True)
+    exe = os.path.join(out_dir, name)
+    base = [cc, "-std=c11", "-Wall", "-Wextra", "-Werror", "-g", "-O1",
+            "-I", ROOT, "-I", os.path.join(ROOT, "include"),
+            os.path.join(ROOT, "tests", "host", name + ".c")]
+    base += [os.path.join(ROOT, src) for src in sources] + ["-o", exe]
+    sanitize = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all"]
+    r = subprocess.run(base[:1] + sanitize + base[1:], capture_output=True,
+                       text=True, timeout=120)
+    if r.returncode != 0:
+        print("no sanitizers here (%s); building without" %
+              r.stderr.strip().splitlines()[-1:])
+        r = subprocess.run(base, capture_output=True, text=True, timeout=120)
+        if r.returncode != 0:
+            raise TestFailure("the host build of %s failed:\n%s" %
+                              (name, r.stderr))
+    r = subprocess.run([exe], capture_output=True, text=True, timeout=120)
+    print(r.stdout.strip())
+    return r
+
+
 def clean_log(m):
     refuse(m, r"^(PANIC|PAGE TABLE ERROR|USER PANIC)", "a failure")
 

@@ -11,13 +11,12 @@ import os
 import re
 import shlex
 import shutil
-import subprocess
 
-from qemu import DEFAULTS, Machine, TestFailure, TestSkipped
+from qemu import DEFAULTS, Machine, TestFailure
 from cases import (BIOS_TIMEOUT, UEFI_TIMEOUT, test, need, user,
-                   clean_log, need_log, refuse_log, run_program)
+                   clean_log, need_log, refuse_log, run_program,
+                   host_unit_test)
 
-ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 
 
 @test("modern", "robustness")
@@ -26,21 +25,8 @@ def madt_parser_malformed_input(ctx):
     zero I/O APICs and too many I/O APICs are each refused (or kept within
     the parser's limits) with a reason; QEMU's own layout and the 64-bit
     local APIC address override parse to the right contents."""
-    cc = shutil.which("cc") or shutil.which("clang")
-    if not cc:
-        raise TestSkipped("no host C compiler (cc or clang)")
-    exe = os.path.join(ctx.build, "tests", "madt_test")
-    os.makedirs(os.path.dirname(exe), exist_ok=True)
-    build = subprocess.run(
-        [cc, "-std=c11", "-Wall", "-Wextra", "-Werror", "-I", ROOT, "-I",
-         os.path.join(ROOT, "include"),
-         os.path.join(ROOT, "tests", "host", "madt_test.c"),
-         os.path.join(ROOT, "arch", "x86_64", "madt.c"), "-o", exe],
-        capture_output=True, text=True, timeout=60)
-    if build.returncode != 0:
-        raise TestFailure("the host build of madt_test failed:\n" +
-                          build.stderr)
-    run = subprocess.run([exe], capture_output=True, text=True, timeout=30)
+    run = host_unit_test(ctx, "madt_test", ["arch/x86_64/madt.c"],
+                         skip_without_cc=True)
     if run.returncode != 0 or "FAIL" in run.stdout:
         raise TestFailure("the MADT parser answered wrong (expected every "
                           "line 'ok'):\n" + run.stdout + run.stderr)
@@ -54,22 +40,8 @@ def cpuid_frequency_decoder(ctx):
     leaf, QEMU's zeros, a zero ratio, no crystal and no base rate,
     overflowing products and rates out of range are refused with a
     reason. (The kernel cannot reach this path under TCG.)"""
-    cc = shutil.which("cc") or shutil.which("clang")
-    if not cc:
-        raise TestSkipped("no host C compiler (cc or clang)")
-    exe = os.path.join(ctx.build, "tests", "cpuidfreq_test")
-    os.makedirs(os.path.dirname(exe), exist_ok=True)
-    build = subprocess.run(
-        [cc, "-std=c11", "-Wall", "-Wextra", "-Werror", "-I", ROOT, "-I",
-         os.path.join(ROOT, "include"),
-         os.path.join(ROOT, "tests", "host", "cpuidfreq_test.c"),
-         os.path.join(ROOT, "arch", "x86_64", "cpuidfreq.c"), "-o", exe],
-        capture_output=True, text=True, timeout=60)
-    if build.returncode != 0:
-        raise TestFailure("the host build of cpuidfreq_test failed:\n" +
-                          build.stderr)
-    run = subprocess.run([exe], capture_output=True, text=True, timeout=30)
-    print(run.stdout.strip())
+    run = host_unit_test(ctx, "cpuidfreq_test", ["arch/x86_64/cpuidfreq.c"],
+                         skip_without_cc=True)
     if run.returncode != 0 or "FAIL" in run.stdout or \
             "0 failed" not in run.stdout:
         raise TestFailure("the CPUID decoder answered wrong (expected every "

@@ -14,12 +14,12 @@ is the serial console (workflow test below)."""
 import os
 import random
 import re
-import shutil
 import subprocess
 import time
 
 from qemu import DEFAULTS, Machine, TestFailure
-from cases import BIOS_TIMEOUT, UEFI_TIMEOUT, test, need, refuse, clean_log
+from cases import (BIOS_TIMEOUT, UEFI_TIMEOUT, test, need, refuse, clean_log,
+                   host_unit_test)
 
 SRC = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 QEMU_SH = os.path.join(SRC, "tools", "qemu.sh")
@@ -157,24 +157,7 @@ def serial_keys_decoder(ctx):
     there is one), tests/host/serialkeys_test.c: each of the 256 byte
     values alone, escape sequences, control bytes ending them, Alt+key,
     and a million random bytes, each answer a key or none."""
-    cc = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
-    if not cc:
-        raise TestFailure("no host C compiler (cc) to build the unit test")
-    out_dir = os.path.join(ctx.build, "tests", "serial-keys-decoder")
-    os.makedirs(out_dir, exist_ok=True)
-    exe = os.path.join(out_dir, "serialkeys_test")
-    base = [cc, "-std=c11", "-Wall", "-Wextra", "-Werror", "-g", "-O1",
-            "-I", SRC, "-I", os.path.join(SRC, "include"),
-            os.path.join(SRC, "tests", "host", "serialkeys_test.c"),
-            os.path.join(SRC, "arch", "x86_64", "serialkeys.c"), "-o", exe]
-    sanitize = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all"]
-    r = subprocess.run(base[:1] + sanitize + base[1:], capture_output=True,
-                       text=True, timeout=120)
-    if r.returncode != 0:
-        r = subprocess.run(base, capture_output=True, text=True, timeout=120)
-        if r.returncode != 0:
-            raise TestFailure("the unit test does not build:\n" + r.stderr)
-    r = subprocess.run([exe], capture_output=True, text=True, timeout=120)
+    r = host_unit_test(ctx, "serialkeys_test", ["arch/x86_64/serialkeys.c"])
     if r.returncode != 0 or not re.search(r"\d+ checks, 0 failed", r.stdout):
         raise TestFailure("serialkeys_test failed (status %d):\n%s%s" %
                           (r.returncode, r.stdout, r.stderr[-3000:]))

@@ -13,12 +13,11 @@ QEMU_USB_* devices), as `tools/qemu.sh --machine q35,i8042=off --usb-kbd`
 (or `--usb-hub`) boots them by hand."""
 import os
 import re
-import shutil
-import subprocess
 import time
 
 from qemu import DEFAULTS, Machine, TestFailure
-from cases import (BIOS_TIMEOUT, UEFI_TIMEOUT, test, need, refuse, clean_log)
+from cases import (BIOS_TIMEOUT, UEFI_TIMEOUT, test, need, refuse, clean_log,
+                   host_unit_test)
 
 SRC = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 NO_PS2 = DEFAULTS["QEMU_MACHINE_NO_PS2"]
@@ -212,28 +211,8 @@ def usb_descriptor_parser(ctx):
     buffer, short interface/endpoint, wrong types, bad max packet, hubs
     with 0 or 40 ports), 200,000 random buffers, and reports (a key per
     press, rollover ignored, modifiers, unbound usages)."""
-    cc = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
-    if not cc:
-        raise TestFailure("no host C compiler (cc) to build the unit test")
-    out_dir = os.path.join(ctx.build, "tests", "usb-descriptor-parser")
-    os.makedirs(out_dir, exist_ok=True)
-    exe = os.path.join(out_dir, "usb_desc_test")
-    base = [cc, "-std=c11", "-Wall", "-Wextra", "-Werror", "-g", "-O1",
-            "-I", SRC, "-I", os.path.join(SRC, "include"),
-            os.path.join(SRC, "tests/host/usb_desc_test.c"),
-            os.path.join(SRC, "drivers/usb/usb_desc.c"),
-            os.path.join(SRC, "drivers/usb/hid_boot.c"), "-o", exe]
-    sanitize = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all"]
-    r = subprocess.run(base[:1] + sanitize + base[1:], capture_output=True,
-                       text=True, timeout=120)
-    if r.returncode != 0:
-        print("no sanitizers here (%s); building without" %
-              r.stderr.strip().splitlines()[-1:])
-        r = subprocess.run(base, capture_output=True, text=True, timeout=120)
-        if r.returncode != 0:
-            raise TestFailure("the unit test does not build:\n" + r.stderr)
-    r = subprocess.run([exe], capture_output=True, text=True, timeout=120)
-    print(r.stdout.strip())
+    r = host_unit_test(ctx, "usb_desc_test", ["drivers/usb/usb_desc.c",
+                                              "drivers/usb/hid_boot.c"])
     if r.returncode != 0 or not re.search(r"\d+ checks, 0 failed", r.stdout):
         raise TestFailure("usb_desc_test failed (status %d):\n%s%s" %
                           (r.returncode, r.stdout, r.stderr[-3000:]))
