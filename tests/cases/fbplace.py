@@ -25,9 +25,7 @@ def framebuffer_ramfb_ram_above_4g_uefi(ctx):
     names the framebuffer's address (reserved memory, not RAM the map
     calls available), and the console is drawn on it glyph by glyph with
     the viewer's layout."""
-    import fbscreen
-    import screen as scr
-    from cases.machines import all_allocated, check_fb_physical
+    from cases.machines import all_allocated, check_fb_console
     with Machine(ctx, "fb-ramfb-6g", "run=allocators", firmware="uefi",
                  memory="6G", qemu_args=RAMFB, timeout=UEFI_TIMEOUT) as m:
         all_allocated(m)
@@ -55,15 +53,4 @@ def framebuffer_ramfb_ram_above_4g_uefi(ctx):
         if addr >= 1 << 32:
             need(m, r"^console: framebuffer at 0x%x, above 4 GiB: mapped at "
                  % addr, "the mapping of a framebuffer above 4 GiB")
-        for attempt in range(5):
-            s = fbscreen.fb_screen(m)
-            if (s.width, s.height) != (w, h):
-                m.fail("the display is %dx%d, the framebuffer %dx%d" %
-                       (s.width, s.height, w, h))
-            try:
-                scr.check_layout(m, s)
-                check_fb_physical(m, s)
-                break
-            except Exception:
-                if attempt == 4:
-                    raise
+        check_fb_console(m, w, h)

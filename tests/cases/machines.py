@@ -182,12 +182,30 @@ def check_fb_physical(m, s):
     scr.check_physical_fixed(m, type(s)(bytes(raw)))
 
 
+def check_fb_console(m, w, h):
+    """The console drawn on a w x h framebuffer: read off QEMU's display
+    glyph by glyph, the viewer's layout and fixed pages right. Up to five
+    reads, since one may catch the viewer between two frames."""
+    import fbscreen
+    import screen as scr
+    for attempt in range(5):
+        s = fbscreen.fb_screen(m)
+        if (s.width, s.height) != (w, h):
+            m.fail("the display is %dx%d, the framebuffer %dx%d" %
+                   (s.width, s.height, w, h))
+        try:
+            scr.check_layout(m, s)
+            check_fb_physical(m, s)
+            return
+        except Exception:
+            if attempt == 4:
+                raise
+
+
 def fb_console(ctx, name, firmware, mode):
     """GRUB gives the framebuffer mode (gfxmode word); the console must be
     drawn right on it: every cell a glyph, the viewer's layout and the
     fixed pages correct."""
-    import fbscreen
-    import screen as scr
     w, h, bpp = (int(x) for x in mode.split("x"))
     timeout = UEFI_TIMEOUT if firmware == "uefi" else BIOS_TIMEOUT
     with Machine(ctx, name, "gfxmode=%s run=allocators" % mode,
@@ -197,18 +215,7 @@ def fb_console(ctx, name, firmware, mode):
              "GRUB's %s framebuffer" % mode)
         need(m, r"^console: framebuffer %dx%d bpp %d$" % (w, h, bpp),
              "the console on it")
-        for attempt in range(5):
-            s = fbscreen.fb_screen(m)
-            if (s.width, s.height) != (w, h):
-                m.fail("the display is %dx%d, want %dx%d" %
-                       (s.width, s.height, w, h))
-            try:
-                scr.check_layout(m, s)
-                check_fb_physical(m, s)
-                break
-            except Exception:
-                if attempt == 4:
-                    raise
+        check_fb_console(m, w, h)
 
 
 @test("machines")
