@@ -114,6 +114,29 @@ def refuse_log(log, pattern, what):
                           (what, found.group(0)))
 
 
+# The scenario each key starts, and the program that starts first in it.
+SCENARIO_KEYS = [("f", "fork", "p-fork"), ("e", "exit", "p-forkexit"),
+                 ("k", "kill", "p-kill"), ("a", "allocators", "p-allocator")]
+
+
+def switch_by_keys(m, press, sends, via, pause=0.3):
+    """From the allocators scenario, presses f, e, k and a in turn, each
+    as press(sends[i]) (a sendkey name, bytes for COM1, ...): each must
+    soft-reboot into its scenario with every page back and start its first
+    program; `via` says how in the failure messages."""
+    import time
+    for n, ((key, name, first), send) in enumerate(zip(SCENARIO_KEYS,
+                                                       sends)):
+        press(send)
+        m.wait_log(r"^key '%s': soft reboot into '%s'" % (key, name),
+                   what="key %s (sent as %r) %s" % (key, send, via))
+        m.wait_log(r"^mm: all \d+ pages back, no leak", count=n + 1,
+                   what="no leak after key %s" % key)
+        m.wait_log(r"^spawn: pid 1 '%s'" % first,
+                   count=2 if key == "a" else 1, what=first + " starting")
+        time.sleep(pause)
+
+
 def host_unit_test(ctx, name, sources, skip_without_cc=False):
     """Builds tests/host/<name>.c with the kernel sources it tests (paths
     relative to the tree) by the host's C compiler, with AddressSanitizer

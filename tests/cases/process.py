@@ -1,12 +1,11 @@
 """process.py: handout steps 5-7 and kill: fork, shared read-only memory,
 exit with no leak, kill, and soft reboots between scenarios."""
 import re
-import time
 
 from qemu import Machine, TestFailure
 import screen as scr
 from cases import (BIOS_TIMEOUT, UEFI_TIMEOUT, test, need, refuse,  # noqa
-                   clean_log, run_program, user)
+                   clean_log, run_program, switch_by_keys, user)
 
 
 @test("step5", "step6")
@@ -119,17 +118,7 @@ def keys_switch_scenarios(ctx):
     with Machine(ctx, "keys", "test run=allocators",
                  timeout=BIOS_TIMEOUT) as m:
         m.wait_log(r"^spawn: pid 4 ", what="the allocators")
-        for n, (key, name, first) in enumerate(
-                [("f", "fork", "p-fork"), ("e", "exit", "p-forkexit"),
-                 ("k", "kill", "p-kill"), ("a", "allocators", "p-allocator")]):
-            m.sendkey(key)
-            m.wait_log(r"^key '%s': soft reboot into '%s'" % (key, name),
-                       what="key %s" % key)
-            m.wait_log(r"^mm: all \d+ pages back, no leak", count=n + 1,
-                       what="no leak after key %s" % key)
-            m.wait_log(r"^spawn: pid 1 '%s'" % first,
-                       count=2 if key == "a" else 1, what=first + " starting")
-            time.sleep(0.5)
+        switch_by_keys(m, m.sendkey, "feka", "by sendkey", pause=0.5)
         s = m.screen()
         if "PAGE TABLE ERROR" in s.text():
             m.fail("page-table error on screen:\n" + s.text())

@@ -19,7 +19,7 @@ import time
 
 from qemu import DEFAULTS, Machine, TestFailure
 from cases import (BIOS_TIMEOUT, UEFI_TIMEOUT, test, need, refuse, clean_log,
-                   host_unit_test)
+                   host_unit_test, switch_by_keys)
 
 SRC = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 QEMU_SH = os.path.join(SRC, "tools", "qemu.sh")
@@ -64,19 +64,8 @@ def switch_scenarios(m):
     m.wait_log(RX_ON, what="COM1's receive interrupt turned on")
     log_whole(m, m.log())
     m.wait_log(r"^spawn: pid 4 ", what="the allocators")
-    for n, (send, key, name, first) in enumerate(
-            [(b"F\r\n", "f", "fork", "p-fork"),
-             (b"e\r", "e", "exit", "p-forkexit"),
-             (b"\nk", "k", "kill", "p-kill"),
-             (b"a", "a", "allocators", "p-allocator")]):
-        m.serial_write(send)
-        m.wait_log(r"^key '%s': soft reboot into '%s'" % (key, name),
-                   what="key %s (sent as %r) over COM1" % (key, send))
-        m.wait_log(r"^mm: all \d+ pages back, no leak", count=n + 1,
-                   what="no leak after key %s" % key)
-        m.wait_log(r"^spawn: pid 1 '%s'" % first,
-                   count=2 if key == "a" else 1, what=first + " starting")
-        time.sleep(0.3)
+    switch_by_keys(m, m.serial_write, [b"F\r\n", b"e\r", b"\nk", b"a"],
+                   "over COM1")
     keys = re.findall(r"^key '(.)'", m.log(), re.M)
     if keys != ["f", "e", "k", "a"]:
         m.fail("expected exactly the keys f e k a in the log, got %s" % keys)

@@ -17,7 +17,7 @@ import time
 
 from qemu import DEFAULTS, Machine, TestFailure
 from cases import (BIOS_TIMEOUT, UEFI_TIMEOUT, test, need, refuse, clean_log,
-                   host_unit_test)
+                   host_unit_test, switch_by_keys)
 
 SRC = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 NO_PS2 = DEFAULTS["QEMU_MACHINE_NO_PS2"]
@@ -45,19 +45,7 @@ def switch_scenarios(m):
     change it), e, k, a each soft-reboot with no leak; then d held for
     0.4 s is one screen dump, not a repeat."""
     m.wait_log(r"^spawn: pid 4 ", what="the allocators")
-    for n, (send, key, name, first) in enumerate(
-            [("shift-f", "f", "fork", "p-fork"),
-             ("e", "e", "exit", "p-forkexit"),
-             ("k", "k", "kill", "p-kill"),
-             ("a", "a", "allocators", "p-allocator")]):
-        m.sendkey(send)
-        m.wait_log(r"^key '%s': soft reboot into '%s'" % (key, name),
-                   what="key %s (sent as %s) over USB" % (key, send))
-        m.wait_log(r"^mm: all \d+ pages back, no leak", count=n + 1,
-                   what="no leak after key %s" % key)
-        m.wait_log(r"^spawn: pid 1 '%s'" % first,
-                   count=2 if key == "a" else 1, what=first + " starting")
-        time.sleep(0.3)
+    switch_by_keys(m, m.sendkey, ["shift-f", "e", "k", "a"], "over USB")
     m.monitor("sendkey d 400")
     m.wait_log(r"^SCREEN BEGIN", what="the screen dump of key d")
     time.sleep(1.0)
